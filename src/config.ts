@@ -1,0 +1,221 @@
+import { z } from 'zod';
+
+/** The only reader of `process.env`: everything else receives typed, validated settings. */
+
+export interface Tenant {
+  token: string;
+  projectId: string;
+}
+
+export interface EmulatorFaults {
+  /** Added to every response, in milliseconds. */
+  latencyMs: number;
+  /** Share of requests (0..1) answered 500 or 503 instead. */
+  errorRate: number;
+  /** Every `throttleEvery` requests, the next `throttleBurst` get 429 APIGW.0308; 0 turns it off. */
+  throttleEvery: number;
+  throttleBurst: number;
+  /** Seconds sent in `Retry-After` with a 429. */
+  retryAfterSeconds: number;
+  /** Share of 200 answers (0..1) whose JSON body is cut short. */
+  malformedRate: number;
+  /** Image ids whose by-id lookups (`?id=`) always fail with 500. */
+  failImageIds: string[];
+}
+
+export interface EmulatorConfig {
+  host: string;
+  port: number;
+  tenants: Tenant[];
+  seed: number;
+  faults: EmulatorFaults;
+}
+
+export interface UpstreamConfig {
+  /** Base URL; undefined means the embedded emulator. */
+  endpoint: string | undefined;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  /** Upper bound on the time one upstream call may take, retries and waits included. */
+  totalBudgetMs: number;
+  /** Upstream calls one GraphQL request may have in flight at once. */
+  concurrency: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  production: boolean;
+  logLevel: string;
+  upstream: UpstreamConfig;
+  emulator: EmulatorConfig;
+}
+
+/** Demo tenants of the emulator, documented in the README. */
+export const DEMO_TENANTS: readonly Tenant[] = [
+  { token: 'demo-token-alice', projectId: '0a5b4c3d2e1f4a9b8c7d6e5f4a3b2c1d' },
+  { token: 'demo-token-bob', projectId: '9f8e7d6c5b4a49382716a5b4c3d2e1f0' },
+];
+
+export const DEFAULT_EMULATOR_SEED = 20201230;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number from 0 to 65535`)
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, `${name} must be a whole number from 0 to 65535`);
+
+const int = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be a whole number from ${min} to ${max}`);
+
+const rate = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, `${name} must be a number from 0 to 1`)
+    .transform(Number);
+
+const host = (name: string) =>
+  z.string().trim().min(1, `${name} must not be empty`).regex(/^[A-Za-z0-9.:-]+$/, `${name} must be a host name or IP address`);
+
+const endpoint = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `CLOUDIMAGES_ENDPOINT must be an absolute http(s) URL, e.g. https://iecs.myhuaweicloud.com` });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: `CLOUDIMAGES_ENDPOINT must use http or https, not ${url.protocol.replace(':', '')}` });
+      return z.NEVER;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'CLOUDIMAGES_ENDPOINT must not carry credentials, a query or a fragment' });
+      return z.NEVER;
+    }
+    return url.toString().replace(/\/+$/, '');
+  });
+
+const tenants = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const list: Tenant[] = [];
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: 'EMULATOR_TENANTS must be token:projectId pairs separated by commas' });
+        return z.NEVER;
+      }
+      list.push({ token: match[1]!, projectId: match[2]! });
+    }
+    if (list.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'EMULATOR_TENANTS must name at least one token:projectId pair' });
+      return z.NEVER;
+    }
+    if (new Set(list.map((t) => t.token)).size !== list.length) {
+      ctx.addIssue({ code: 'custom', message: 'EMULATOR_TENANTS must not repeat a token' });
+      return z.NEVER;
+    }
+    return list;
+  });
+
+const idList = z
+  .string()
+  .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean));
+
+const schema = z.object({
+  PORT: port('PORT').optional(),
+  HOST: host('HOST').optional(),
+  NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  CLOUDIMAGES_ENDPOINT: endpoint.optional(),
+  UPSTREAM_TIMEOUT_MS: int('UPSTREAM_TIMEOUT_MS', 1, 600_000).optional(),
+  UPSTREAM_MAX_ATTEMPTS: int('UPSTREAM_MAX_ATTEMPTS', 1, 10).optional(),
+  UPSTREAM_RETRY_BASE_MS: int('UPSTREAM_RETRY_BASE_MS', 0, 60_000).optional(),
+  UPSTREAM_TOTAL_BUDGET_MS: int('UPSTREAM_TOTAL_BUDGET_MS', 1, 600_000).optional(),
+  UPSTREAM_CONCURRENCY: int('UPSTREAM_CONCURRENCY', 1, 256).optional(),
+  EMULATOR_PORT: port('EMULATOR_PORT').optional(),
+  EMULATOR_TENANTS: tenants.optional(),
+  EMULATOR_SEED: int('EMULATOR_SEED', 0, 2 ** 32 - 1).optional(),
+  EMULATOR_LATENCY_MS: int('EMULATOR_LATENCY_MS', 0, 60_000).optional(),
+  EMULATOR_ERROR_RATE: rate('EMULATOR_ERROR_RATE').optional(),
+  EMULATOR_THROTTLE_EVERY: int('EMULATOR_THROTTLE_EVERY', 0, 1_000_000).optional(),
+  EMULATOR_THROTTLE_BURST: int('EMULATOR_THROTTLE_BURST', 0, 1_000_000).optional(),
+  EMULATOR_RETRY_AFTER_S: int('EMULATOR_RETRY_AFTER_S', 0, 3600).optional(),
+  EMULATOR_MALFORMED_RATE: rate('EMULATOR_MALFORMED_RATE').optional(),
+  EMULATOR_FAIL_IMAGE_IDS: idList.optional(),
+});
+
+export type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment; throws ConfigError listing every problem found. */
+export function loadConfig(env: Env = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  return {
+    host: e.HOST ?? '127.0.0.1',
+    port: e.PORT ?? 4000,
+    production,
+    logLevel: e.LOG_LEVEL ?? (production ? 'info' : 'info'),
+    upstream: {
+      endpoint: e.CLOUDIMAGES_ENDPOINT,
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
+      maxAttempts: e.UPSTREAM_MAX_ATTEMPTS ?? 3,
+      retryBaseDelayMs: e.UPSTREAM_RETRY_BASE_MS ?? 200,
+      totalBudgetMs: e.UPSTREAM_TOTAL_BUDGET_MS ?? 20_000,
+      concurrency: e.UPSTREAM_CONCURRENCY ?? 8,
+    },
+    emulator: {
+      host: '127.0.0.1',
+      port: e.EMULATOR_PORT ?? 0,
+      tenants: e.EMULATOR_TENANTS ?? [...DEMO_TENANTS],
+      seed: e.EMULATOR_SEED ?? DEFAULT_EMULATOR_SEED,
+      faults: {
+        latencyMs: e.EMULATOR_LATENCY_MS ?? 0,
+        errorRate: e.EMULATOR_ERROR_RATE ?? 0,
+        throttleEvery: e.EMULATOR_THROTTLE_EVERY ?? 0,
+        throttleBurst: e.EMULATOR_THROTTLE_BURST ?? 0,
+        retryAfterSeconds: e.EMULATOR_RETRY_AFTER_S ?? 2,
+        malformedRate: e.EMULATOR_MALFORMED_RATE ?? 0,
+        failImageIds: e.EMULATOR_FAIL_IMAGE_IDS ?? [],
+      },
+    },
+  };
+}
+
+/** Settings of the emulator when it runs on its own (`npm run emulator`): PORT is its port. */
+export function loadEmulatorConfig(env: Env = process.env, argv: readonly string[] = []): EmulatorConfig {
+  const portFlag = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
+  const fromFlag = portFlag < 0 ? undefined : argv[portFlag]!.includes('=') ? argv[portFlag]!.split('=')[1] : argv[portFlag + 1];
+  const config = loadConfig({ ...env, EMULATOR_PORT: fromFlag ?? env.PORT ?? env.EMULATOR_PORT ?? '8090', PORT: undefined });
+  return { ...config.emulator, host: config.host };
+}
+
+export function defaultEmulatorFaults(): EmulatorFaults {
+  return { latencyMs: 0, errorRate: 0, throttleEvery: 0, throttleBurst: 0, retryAfterSeconds: 2, malformedRate: 0, failImageIds: [] };
+}

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DEFAULT_EMULATOR_SEED, DEMO_TENANTS, defaultEmulatorFaults, type EmulatorFaults, type Tenant } from '../config.js';
+import { buildCatalog, type Catalog } from './catalog.js';
+import { FaultPlan, type FaultKind } from './faults.js';
+import { listImages } from './listing.js';
+
+/**
+ * A Huawei-compatible HTTP emulator of `GET /v1/cloudimages/{region_id}` on loopback: tenants by
+ * token, the upstream's validation and error bodies, fault knobs, and a request log for tests.
+ */
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  tenants?: readonly Tenant[];
+  seed?: number;
+  faults?: Partial<EmulatorFaults>;
+}
+
+/** One request as the emulator saw it; tokens are never recorded, only the project they map to. */
+export interface RecordedRequest {
+  seq: number;
+  method: string;
+  path: string;
+  region?: string;
+  query: Record<string, string>;
+  projectId?: string;
+  status: number;
+  requestId: string;
+  fault?: FaultKind;
+}
+
+const API_PREFIX = '/v1/cloudimages/';
+
+export class Emulator {
+  private readonly log: RecordedRequest[] = [];
+  private readonly tokens: ReadonlyMap<string, string>;
+
+  private constructor(
+    private readonly server: Server,
+    readonly catalog: Catalog,
+    readonly tenants: readonly Tenant[],
+    private readonly faults: FaultPlan,
+  ) {
+    this.tokens = new Map(tenants.map((t) => [t.token, t.projectId]));
+  }
+
+  static async start(options: EmulatorOptions = {}): Promise<Emulator> {
+    const tenants = options.tenants ?? DEMO_TENANTS;
+    const seed = options.seed ?? DEFAULT_EMULATOR_SEED;
+    const faults = new FaultPlan({ ...defaultEmulatorFaults(), ...options.faults }, seed);
+    const server = createServer({ keepAliveTimeout: 5_000 });
+    const emulator = new Emulator(server, buildCatalog(seed, tenants), tenants, faults);
+    server.on('request', (req, res) => {
+      emulator.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(error instanceof Error ? 'emulator failure' : '');
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return emulator;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Base URL to give a client, e.g. `http://127.0.0.1:41234`. */
+  get url(): string {
+    const { address, family } = this.server.address() as AddressInfo;
+    return `http://${family === 'IPv6' ? `[${address}]` : address}:${this.port}`;
+  }
+
+  /** The request log since start or the last `clearRequests()`, oldest first. */
+  get requests(): readonly RecordedRequest[] {
+    return [...this.log];
+  }
+
+  /** Only the image-listing calls (those that reached the API path). */
+  get apiRequests(): readonly RecordedRequest[] {
+    return this.log.filter((r) => r.region !== undefined);
+  }
+
+  clearRequests(): void {
+    this.log.length = 0;
+  }
+
+  get faultSettings(): Readonly<EmulatorFaults> {
+    return this.faults.current;
+  }
+
+  setFaults(changes: Partial<EmulatorFaults>): void {
+    this.faults.update(changes);
+  }
+
+  resetFaults(): void {
+    this.faults.update(defaultEmulatorFaults());
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomBytes(16).toString('hex');
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const entry: RecordedRequest = {
+      seq: this.log.length + 1,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      requestId,
+    };
+    const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
+      entry.status = status;
+      this.log.push(entry);
+      res.writeHead(status, {
+        'Content-Type': 'application/json;charset=UTF-8',
+        'X-Request-Id': requestId,
+        ...headers,
+      });
+      res.end(body);
+    };
+    const sendJson = (status: number, body: unknown, headers?: Record<string, string>): void => send(status, JSON.stringify(body), headers);
+
+    const latency = this.faults.current.latencyMs;
+    if (latency > 0) await delay(latency);
+
+    const region = routeRegion(req.method, url.pathname);
+    if (region === undefined) {
+      return sendJson(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment', request_id: requestId });
+    }
+    entry.region = region;
+
+    if (this.faults.beforeAuth() === 'throttled') {
+      entry.fault = 'throttled';
+      return sendJson(
+        429,
+        { error_code: 'APIGW.0308', error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:200,time:1 second', request_id: requestId },
+        { 'Retry-After': String(this.faults.current.retryAfterSeconds) },
+      );
+    }
+
+    const token = req.headers['x-auth-token'];
+    const projectId = typeof token === 'string' ? this.tokens.get(token) : undefined;
+    if (projectId === undefined) {
+      return sendJson(401, {
+        error_code: 'APIGW.0301',
+        error_msg: token === undefined ? 'Incorrect IAM authentication information: x-auth-token not found' : 'Incorrect IAM authentication information: verify aksk signature fail',
+        request_id: requestId,
+      });
+    }
+    entry.projectId = projectId;
+
+    const fault = this.faults.afterAuth(url.searchParams);
+    if (fault) {
+      entry.fault = fault;
+      if (fault === 'unavailable') {
+        return send(503, '<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>', {
+          'Content-Type': 'text/html',
+        });
+      }
+      return sendJson(500, { error: { code: 'IMG.0001', message: 'An internal error occurred in the image service.' } });
+    }
+
+    const outcome = listImages(this.catalog, { region, query: url.searchParams, projectId });
+    if (!outcome.ok) {
+      return sendJson(outcome.status, { error_code: outcome.errorCode, error_msg: outcome.errorMsg });
+    }
+    const body = JSON.stringify({ images: outcome.images });
+    if (this.faults.malformed()) {
+      entry.fault = 'malformed';
+      return send(200, body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+    }
+    return send(200, body);
+  }
+}
+
+/** The region of an image-listing call, '' when it is empty, undefined when the path is no such API. */
+function routeRegion(method: string | undefined, pathname: string): string | undefined {
+  if (method !== 'GET') return undefined;
+  if (pathname === API_PREFIX.slice(0, -1)) return '';
+  if (!pathname.startsWith(API_PREFIX)) return undefined;
+  const segment = pathname.slice(API_PREFIX.length);
+  if (segment.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
+  return Emulator.start(options);
+}
