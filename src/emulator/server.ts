@@ -115,17 +115,24 @@ export class Emulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomBytes(16).toString('hex');
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    // The request target as sent: WHATWG URL parsing would resolve `..` and `%2E%2E` segments,
+    // letting `/v1/cloudimages/%2E%2E/cloudimages/cn-north-4` through as a valid call.
+    const target = req.url ?? '/';
+    const queryStart = target.indexOf('?');
+    const pathname = queryStart < 0 ? target : target.slice(0, queryStart);
+    const searchParams = new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1));
     const entry: RecordedRequest = {
-      seq: this.log.length + 1,
+      seq: 0,
       method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      path: pathname,
+      query: Object.fromEntries(searchParams),
       status: 0,
       requestId,
     };
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
       entry.status = status;
+      // Numbered when logged: requests overlap (latency), so numbering on arrival repeats numbers.
+      entry.seq = this.log.length + 1;
       this.log.push(entry);
       res.writeHead(status, {
         'Content-Type': 'application/json;charset=UTF-8',
@@ -139,7 +146,7 @@ export class Emulator {
     const latency = this.faults.current.latencyMs;
     if (latency > 0) await delay(latency);
 
-    const region = routeRegion(req.method, url.pathname);
+    const region = routeRegion(req.method, pathname);
     if (region === undefined) {
       return sendJson(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment', request_id: requestId });
     }
@@ -159,13 +166,13 @@ export class Emulator {
     if (projectId === undefined) {
       return sendJson(401, {
         error_code: 'APIGW.0301',
-        error_msg: token === undefined ? 'Incorrect IAM authentication information: x-auth-token not found' : 'Incorrect IAM authentication information: verify aksk signature fail',
+        error_msg: token === undefined ? 'Incorrect IAM authentication information: x-auth-token not found' : 'Incorrect IAM authentication information: decrypt token fail',
         request_id: requestId,
       });
     }
     entry.projectId = projectId;
 
-    const fault = this.faults.afterAuth(url.searchParams);
+    const fault = this.faults.afterAuth(searchParams);
     if (fault) {
       entry.fault = fault;
       if (fault === 'unavailable') {
@@ -176,7 +183,7 @@ export class Emulator {
       return sendJson(500, { error: { code: 'IMG.0001', message: 'An internal error occurred in the image service.' } });
     }
 
-    const outcome = listImages(this.catalog, { region, query: url.searchParams, projectId });
+    const outcome = listImages(this.catalog, { region, query: searchParams, projectId });
     if (!outcome.ok) {
       return sendJson(outcome.status, { error_code: outcome.errorCode, error_msg: outcome.errorMsg });
     }

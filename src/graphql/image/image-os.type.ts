@@ -1,0 +1,17 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { OsType } from './os-type.enum.js';
+
+@ObjectType({ description: 'The operating system inside an image.' })
+export class ImageOs {
+  @Field(() => OsType, { description: 'Upstream `__os_type`.' })
+  type!: OsType;
+
+  @Field(() => String, { nullable: true, description: 'Upstream `__os_version`, e.g. "Ubuntu 22.04 server 64bit".' })
+  version!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Upstream `__os_bit`: 32 or 64.' })
+  bit!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Upstream `__platform`, e.g. "Ubuntu", "Windows", "Huawei Cloud EulerOS".' })
+  platform!: string | null;
+}

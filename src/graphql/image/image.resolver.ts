@@ -1,0 +1,67 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import type { ImageInfo } from '../../upstream/wire.js';
+import { userInputError } from '../errors.js';
+import { ConnectionArgs } from '../relay/connection.args.js';
+import { listingBinding } from '../relay/cursor.js';
+import { paginate, planPage } from '../relay/pagination.js';
+import { ImageConnection, ImageEdge } from './image-connection.type.js';
+import { ImageFilter } from './image-filter.input.js';
+import { toListQuery } from './image-query.js';
+import { ImageSort } from './image-sort.input.js';
+import { toImage } from './image.mapper.js';
+import { Image } from './image.type.js';
+
+const MAX_IMAGE_ID_LENGTH = 255;
+
+export function checkImageId(imageId: string, argument: string): string {
+  if (imageId === '' || imageId.length > MAX_IMAGE_ID_LENGTH) {
+    throw userInputError(`\`${argument}\` must be 1 to ${MAX_IMAGE_ID_LENGTH} characters.`, { argument });
+  }
+  return imageId;
+}
+
+/** Loads one image by id through the request's loaders, as a GraphQL `Image` (null when not visible). */
+export async function loadImage({ loaders }: Context, region: string, imageId: string): Promise<Image | null> {
+  const raw = await loaders.image(region, imageId);
+  return raw ? toImage(raw, region) : null;
+}
+
+@Resolver(() => Image)
+export class ImageResolver {
+  @Query(() => ImageConnection, { description: 'The images the caller can see in a region, as a Relay connection over the upstream listing.' })
+  async images(
+    @Arg('region', () => String, { description: 'Region id, e.g. "cn-north-4".' }) region: string,
+    @Arg('filter', () => ImageFilter, { nullable: true }) filter: ImageFilter | null,
+    @Arg('sort', () => ImageSort, { nullable: true }) sort: ImageSort | null,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ImageConnection> {
+    const query = toListQuery(filter, sort);
+    const binding = listingBinding([region, query]);
+    const plan = planPage(page, binding);
+    const reversedDir = query.sort_dir === 'asc' ? 'desc' : 'asc';
+    const { edges, pageInfo } = await paginate<ImageInfo>(
+      plan,
+      binding,
+      (limit, marker, reversed) => loaders.listPage(region, { ...query, sort_dir: reversed ? reversedDir : query.sort_dir, limit, marker }),
+      (raw) => raw.id,
+    );
+    const imageEdges = edges.map(({ cursor, node }) => Object.assign(new ImageEdge(), { cursor, node: toImage(node, region) }));
+    return Object.assign(new ImageConnection(), { edges: imageEdges, nodes: imageEdges.map((edge) => edge.node), pageInfo });
+  }
+
+  @Query(() => Image, { nullable: true, description: 'One image by its upstream id; null when the caller cannot see it.' })
+  image(
+    @Arg('region', () => String) region: string,
+    @Arg('imageId', () => String) imageId: string,
+    @Ctx() context: Context,
+  ): Promise<Image | null> {
+    return loadImage(context, region, checkImageId(imageId, 'imageId'));
+  }
+
+  @FieldResolver(() => Image, { nullable: true, description: 'The image this one was made from (`parentImageId`), when the caller can see it.' })
+  parentImage(@Root() image: Image, @Ctx() context: Context): Promise<Image | null> | null {
+    return image.parentImageId ? loadImage(context, image.region, image.parentImageId) : null;
+  }
+}

@@ -1,0 +1,14 @@
+import { registerEnumType } from 'type-graphql';
+import type { WireSortDir } from '../../upstream/wire.js';
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending or descending order.' });
+
+export const SORT_DIRECTION_WIRE: Readonly<Record<SortDirection, WireSortDir>> = {
+  [SortDirection.ASC]: 'asc',
+  [SortDirection.DESC]: 'desc',
+};

@@ -1,0 +1,16 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { checkImageId, loadImage } from '../image/image.resolver.js';
+import { IMAGE_TYPENAME } from '../image/image.mapper.js';
+import { fromGlobalId } from './global-id.js';
+import { Node } from './node.interface.js';
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Refetches any object by its global id; null when it no longer exists or is not visible.' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<Node | null> {
+    const { type, scope, localId } = fromGlobalId(id);
+    if (type !== IMAGE_TYPENAME) return null;
+    return loadImage(context, scope, checkImageId(localId, 'id'));
+  }
+}

@@ -1,0 +1,79 @@
+import { userInputError } from '../errors.js';
+import type { ConnectionArgs } from './connection.args.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { lazy, PageInfo } from './page-info.type.js';
+
+/**
+ * Relay cursor pagination over the upstream's limit/marker. Forward pages list in the requested
+ * order after the marker; backward pages list in the reversed order after the marker and are then
+ * turned back. One extra row makes `hasNextPage`/`hasPreviousPage` exact; at the upstream's maximum
+ * of 500 rows there is no room for it, so a `limit=1` probe answers instead, only when selected.
+ */
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 500;
+
+export interface PagePlan {
+  /** `forward`: `first`/`after`; `backward`: `last`/`before`. */
+  direction: 'forward' | 'backward';
+  size: number;
+  /** The marker from the cursor, if any. */
+  marker: string | undefined;
+}
+
+/** Fetches up to `limit` rows after `marker`, in the listing's order or (`reversed`) against it. */
+export type FetchRows<T> = (limit: number, marker: string | undefined, reversed: boolean) => Promise<T[]>;
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+}
+
+function checkSize(value: number, argument: 'first' | 'last'): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
+    throw userInputError(`\`${argument}\` must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${value}.`, { argument });
+  }
+  return value;
+}
+
+/** Validates the connection arguments against one listing (its cursor binding). */
+export function planPage(args: ConnectionArgs, binding: string): PagePlan {
+  const { first, after, last, before } = args;
+  const has = (v: unknown): boolean => v !== null && v !== undefined;
+  if (has(first) && has(last)) throw userInputError('Pass `first` or `last`, not both.', { argument: 'last' });
+  if (has(after) && has(before)) throw userInputError('Pass `after` or `before`, not both: the image service pages in one direction at a time.', { argument: 'before' });
+  if (has(first) && has(before)) throw userInputError('`before` pages backward: use it with `last`, not `first`.', { argument: 'before' });
+  if (has(last) && has(after)) throw userInputError('`after` pages forward: use it with `first`, not `last`.', { argument: 'after' });
+  if (has(last) || has(before)) {
+    return {
+      direction: 'backward',
+      size: checkSize(last ?? DEFAULT_PAGE_SIZE, 'last'),
+      marker: has(before) ? decodeCursor(before!, binding, 'before') : undefined,
+    };
+  }
+  return {
+    direction: 'forward',
+    size: checkSize(first ?? DEFAULT_PAGE_SIZE, 'first'),
+    marker: has(after) ? decodeCursor(after!, binding, 'after') : undefined,
+  };
+}
+
+export async function paginate<T>(plan: PagePlan, binding: string, fetchRows: FetchRows<T>, markerOf: (row: T) => string): Promise<Page<T>> {
+  const reversed = plan.direction === 'backward';
+  const limit = Math.min(plan.size + 1, MAX_PAGE_SIZE);
+  const rows = await fetchRows(limit, plan.marker, reversed);
+  const taken = rows.slice(0, plan.size);
+  const last = taken[taken.length - 1];
+  // More rows lie beyond this page in the direction of travel: the extra row says so, except on a
+  // full page of 500, which left no room for it; there a probe after the page's last row tells.
+  const more =
+    last !== undefined && rows.length === plan.size && plan.size === MAX_PAGE_SIZE
+      ? lazy(async () => (await fetchRows(1, markerOf(last), reversed)).length > 0)
+      : lazy(async () => rows.length > plan.size);
+  // Rows lie behind the starting cursor: the cursor's own row, at least.
+  const behind = lazy(async () => plan.marker !== undefined);
+  const ordered = reversed ? [...taken].reverse() : taken;
+  const edges = ordered.map((node) => ({ cursor: encodeCursor(markerOf(node), binding), node }));
+  const pageInfo = new PageInfo(reversed ? behind : more, reversed ? more : behind, edges[0]?.cursor ?? null, edges[edges.length - 1]?.cursor ?? null);
+  return { edges, pageInfo };
+}

@@ -1,0 +1,139 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { UpstreamConfig } from '../config.js';
+import { CloudImagesError, errorFromResponse, isRetryableStatus } from './errors.js';
+import { buildListUrl } from './request-url.js';
+import type { ImageInfo, ListImagesQuery } from './wire.js';
+
+/** How a caller proves who it is; forwarded as the upstream's `X-Auth-Token`. */
+export interface Credentials {
+  token: string;
+}
+
+export interface ListImagesResult {
+  images: ImageInfo[];
+  /** The upstream's `X-Request-Id`, when it sent one. */
+  requestId: string | null;
+}
+
+export type ClientOptions = Omit<UpstreamConfig, 'endpoint' | 'concurrency'> & { endpoint: string };
+
+/**
+ * The REST client of `GET /v1/cloudimages/{region_id}`: URL building, auth, keep-alive pool,
+ * per-attempt timeout, retries with jittered backoff inside a total budget, error mapping, parsing.
+ * It knows nothing of GraphQL.
+ */
+export class CloudImagesClient {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(
+    private readonly options: ClientOptions,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 });
+  }
+
+  get endpoint(): string {
+    return this.options.endpoint;
+  }
+
+  async listImages(credentials: Credentials | undefined, region: string, query: ListImagesQuery = {}): Promise<ListImagesResult> {
+    if (!credentials) {
+      throw new CloudImagesError('UNAUTHENTICATED', 'No credentials: send an X-Auth-Token header (or Authorization: Bearer <token>).');
+    }
+    const url = buildListUrl(this.options.endpoint, region, query);
+    const deadline = Date.now() + this.options.totalBudgetMs;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - Date.now();
+      let failure: CloudImagesError;
+      try {
+        return await this.attempt(url, credentials, Math.min(this.options.timeoutMs, remaining));
+      } catch (error) {
+        if (!(error instanceof RetryableFailure)) throw error;
+        failure = error.error;
+      }
+      const wait = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : this.backoff(attempt);
+      if (attempt >= this.options.maxAttempts || Date.now() + wait >= deadline) throw failure;
+      await delay(wait);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  /** Full jitter: a random wait up to base·2^(attempt-1). */
+  private backoff(attempt: number): number {
+    return Math.round(this.random() * this.options.retryBaseDelayMs * 2 ** (attempt - 1));
+  }
+
+  private async attempt(url: URL, credentials: Credentials, timeoutMs: number): Promise<ListImagesResult> {
+    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+    let response: Dispatcher.ResponseData;
+    let body: string;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        signal: timeout,
+        headers: { accept: 'application/json', 'x-auth-token': credentials.token },
+      });
+      body = await response.body.text();
+    } catch (error) {
+      if (timeout.aborted) {
+        throw new RetryableFailure(new CloudImagesError('UPSTREAM_TIMEOUT', `The image service did not answer within ${timeoutMs} ms`));
+      }
+      const reason = error instanceof Error ? ((error as Error & { code?: string }).code ?? error.name) : 'unknown error';
+      throw new RetryableFailure(new CloudImagesError('UPSTREAM_UNAVAILABLE', `The image service could not be reached (${reason})`));
+    }
+    const requestId = header(response.headers, 'x-request-id');
+    const { statusCode: status } = response;
+    if (status < 200 || status >= 300) {
+      const error = errorFromResponse(status, body, requestId, status === 429 ? retryAfter(header(response.headers, 'retry-after')) : undefined);
+      throw isRetryableStatus(status) ? new RetryableFailure(error) : error;
+    }
+    return { images: parseImages(body, status, requestId), requestId };
+  }
+}
+
+/** Marks a failure that another attempt may cure; never escapes the client. */
+class RetryableFailure extends Error {
+  constructor(readonly error: CloudImagesError) {
+    super(error.message);
+  }
+}
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | null {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? null : first;
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function parseImages(body: string, status: number, requestId: string | null): ImageInfo[] {
+  const malformed = (why: string): CloudImagesError =>
+    new CloudImagesError('UPSTREAM_ERROR', `The image service sent a malformed response: ${why}`, { status, code: null, message: why, requestId });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw malformed('the body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || !Array.isArray((parsed as { images?: unknown }).images)) {
+    throw malformed('no "images" array');
+  }
+  const images = (parsed as { images: unknown[] }).images;
+  for (const image of images) {
+    if (image === null || typeof image !== 'object' || Array.isArray(image) || typeof (image as { id?: unknown }).id !== 'string') {
+      throw malformed('an entry of "images" is not an image object with an id');
+    }
+  }
+  return images as ImageInfo[];
+}

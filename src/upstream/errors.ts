@@ -1,0 +1,112 @@
+/**
+ * Every way a call to the upstream can fail, as one error type with a stable code. The GraphQL
+ * layer turns `code` into `extensions.code` and `upstream` into `extensions.upstream`.
+ */
+
+export type CloudImagesErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE';
+
+/** What the upstream said, when it said anything. */
+export interface UpstreamDetails {
+  status: number | null;
+  code: string | null;
+  message: string | null;
+  requestId: string | null;
+}
+
+export class CloudImagesError extends Error {
+  constructor(
+    readonly code: CloudImagesErrorCode,
+    message: string,
+    readonly upstream?: UpstreamDetails,
+    /** Seconds the upstream asked us to wait (429 `Retry-After`). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'CloudImagesError';
+  }
+}
+
+/** Status codes worth another attempt: throttling and the gateway's transient failures. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 502 || status === 503 || status === 504;
+}
+
+/** The one place that decides which code an upstream HTTP status becomes. */
+export function codeForStatus(status: number): CloudImagesErrorCode {
+  switch (status) {
+    case 400:
+      return 'BAD_USER_INPUT';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 429:
+      return 'RATE_LIMITED';
+    case 502:
+    case 503:
+    case 504:
+      return 'UPSTREAM_UNAVAILABLE';
+    default:
+      return 'UPSTREAM_ERROR';
+  }
+}
+
+const MAX_MESSAGE_LENGTH = 300;
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, MAX_MESSAGE_LENGTH) : null;
+}
+
+/**
+ * Reads an error body of any shape the upstream's layers send: IEC and API gateway
+ * `{error_code, error_msg, request_id?}`, IMS `{error: {code, message}}`, or no JSON at all.
+ */
+export function parseErrorBody(body: string): { code: string | null; message: string | null; requestId: string | null } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    const plain = body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return { code: null, message: text(plain), requestId: null };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { code: null, message: text(body), requestId: null };
+  }
+  const record = parsed as Record<string, unknown>;
+  const nested = record.error;
+  if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) {
+    const inner = nested as Record<string, unknown>;
+    return {
+      code: text(inner.code) ?? text(inner.error_code),
+      message: text(inner.message) ?? text(inner.error_msg),
+      requestId: text(record.request_id),
+    };
+  }
+  return {
+    code: text(record.error_code) ?? text(record.code),
+    message: text(record.error_msg) ?? text(record.message) ?? (typeof nested === 'string' ? text(nested) : null),
+    requestId: text(record.request_id),
+  };
+}
+
+export function errorFromResponse(status: number, body: string, requestIdHeader: string | null, retryAfterSeconds?: number): CloudImagesError {
+  const parsed = parseErrorBody(body);
+  const upstream: UpstreamDetails = {
+    status,
+    code: parsed.code,
+    message: parsed.message,
+    requestId: requestIdHeader ?? parsed.requestId,
+  };
+  const what = [parsed.code, parsed.message].filter(Boolean).join(': ');
+  return new CloudImagesError(codeForStatus(status), `The image service answered HTTP ${status}${what ? ` (${what})` : ''}`, upstream, retryAfterSeconds);
+}
