@@ -1,0 +1,125 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/emulator/server.js';
+
+/** `npm start` as a user meets it: the built entry point, run as a process. */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  // `npm test` builds first; this keeps the file runnable alone (tsc is incremental).
+  const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+  expect(build.status, build.stdout + build.stderr).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of children) {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+});
+
+function start(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+
+/** Resolves with stdout once a line matches; rejects if the process exits first. */
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<{ match: RegExpMatchArray; output: string }> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(pattern);
+      if (match) resolve({ match, output });
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing ${pattern}: ${output}`)));
+  });
+}
+
+async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = start(env);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
+
+describe('npm start (dist/main.js)', () => {
+  it('with no endpoint, starts the embedded emulator, says so with a demo token, and serves images', async () => {
+    const child = start({});
+    const { match, output } = await waitForLine(child, /GraphQL at (http:\/\/\S+)\/graphql/);
+    expect(output).toMatch(/embedded emulator/);
+    expect(output).toContain('demo-token-alice');
+    const response = await fetch(`${match[1]}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': 'demo-token-alice' },
+      body: JSON.stringify({ query: '{ images(region: "cn-north-4", first: 2) { nodes { name } pageInfo { hasNextPage } } }' }),
+    });
+    const body = (await response.json()) as { data: { images: { nodes: { name: string }[]; pageInfo: { hasNextPage: boolean } } } };
+    expect(body.data.images.nodes).toHaveLength(2);
+    expect(body.data.images.pageInfo.hasNextPage).toBe(true);
+  });
+
+  describe('with CLOUDIMAGES_ENDPOINT', () => {
+    let upstream: Emulator;
+    beforeAll(async () => {
+      upstream = await startEmulator({ tenants: [{ token: 'elsewhere-token', projectId: 'p1' }] });
+    });
+    afterAll(async () => {
+      await upstream.close();
+    });
+
+    it('calls that endpoint instead of an embedded emulator', async () => {
+      const child = start({ CLOUDIMAGES_ENDPOINT: upstream.url });
+      const { match, output } = await waitForLine(child, /GraphQL at (http:\/\/\S+)\/graphql/);
+      expect(output).not.toMatch(/embedded emulator/);
+      expect(output).toContain(`Upstream: ${upstream.url}`);
+      const response = await fetch(`${match[1]}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': 'elsewhere-token' },
+        body: JSON.stringify({ query: '{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }' }),
+      });
+      const body = (await response.json()) as { data: { images: { nodes: { imageId: string }[] } } };
+      expect(body.data.images.nodes).toHaveLength(1);
+      expect(upstream.apiRequests.map((r) => r.projectId)).toContain('p1');
+    });
+  });
+
+  it.concurrent.each([
+    [{ PORT: 'abc' }, /PORT must be a whole number from 0 to 65535/],
+    [{ PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
+    [{ CLOUDIMAGES_ENDPOINT: 'not a url' }, /CLOUDIMAGES_ENDPOINT must be an absolute http\(s\) URL/],
+    [{ CLOUDIMAGES_ENDPOINT: 'ftp://example.invalid' }, /CLOUDIMAGES_ENDPOINT must use http or https/],
+    [{ EMULATOR_TENANTS: 'no-colon' }, /EMULATOR_TENANTS must be token:projectId pairs/],
+  ])('refuses bad configuration %o with a clear message and no stack trace', async (env, message) => {
+    const { code, stderr } = await runToExit(env);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says so plainly when the port is taken', async () => {
+    const holder = await startEmulator();
+    try {
+      const { code, stderr } = await runToExit({ PORT: String(holder.port) });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/Cannot listen: .*EADDRINUSE.*Set PORT/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await holder.close();
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { parse, validate } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLSchema } from 'graphql';
+import { createSchema, printSortedSchema } from '../src/schema.js';
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await createSchema();
+});
+
+describe('schema/', () => {
+  it('schema.graphql is exactly what the code emits (run `npm run schema:emit` after changing types)', async () => {
+    const checkedIn = await readFile(new URL('../schema/schema.graphql', import.meta.url), 'utf8');
+    expect(printSortedSchema(schema)).toBe(checkedIn);
+  });
+
+  it('operations.graphql holds valid example operations', async () => {
+    const document = parse(await readFile(new URL('../schema/operations.graphql', import.meta.url), 'utf8'));
+    expect(validate(schema, document)).toEqual([]);
+    const names = document.definitions.flatMap((d) => (d.kind === 'OperationDefinition' && d.name ? [d.name.value] : []));
+    expect(names).toEqual(expect.arrayContaining(['ImagesPage', 'PreviousImagesPage', 'ImageDetail', 'RefetchNode']));
+  });
+
+  it('keeps the contract names of DESIGN.md', () => {
+    const query = schema.getQueryType()!.getFields();
+    expect(Object.keys(query).sort()).toEqual(['image', 'images', 'node']);
+    expect(query.images!.args.map((a) => a.name).sort()).toEqual(['after', 'before', 'filter', 'first', 'last', 'region', 'sort']);
+    expect(String(query.images!.type)).toBe('ImageConnection!');
+    for (const name of ['ImageStatus', 'ImageType', 'ImageVisibility', 'OsType', 'DiskFormat', 'VirtualEnvType', 'FirmwareType']) {
+      const values = (schema.getType(name) as { getValues(): { name: string }[] }).getValues().map((v) => v.name);
+      expect(values).toContain('UNKNOWN');
+    }
+  });
+});

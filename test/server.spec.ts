@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALICE, startApi, type ApiHarness } from './helpers/api-server.js';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('HTTP routes', () => {
+  it('GET /graphql from a browser serves Apollo Sandbox with the example operations and the demo token', async () => {
+    const response = await fetch(`${api.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = await response.text();
+    expect(html).toContain('embeddable-sandbox');
+    expect(html).toContain('query ImagesPage');
+    expect(html).toContain(ALICE);
+    expect(html).toContain('X-Auth-Token');
+  });
+
+  it('GET /healthz and /readyz answer 200', async () => {
+    const health = await fetch(`${api.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+    const echoed = await fetch(`${api.url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
+    expect(echoed.headers.get('x-request-id')).toBe('trace-123');
+    const made = await fetch(`${api.url}/healthz`, { headers: { 'x-request-id': 'bad id\twith tab' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers a body that is not JSON with a JSON 400, no HTML and no stack trace', async () => {
+    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(text).not.toMatch(/\bat .*\.(js|ts):\d+/);
+  });
+
+  it('refuses a malformed token with UNAUTHENTICATED before any upstream call', async () => {
+    api.emulator.clearRequests();
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer two words' },
+      body: JSON.stringify({ query: '{ images(region: "cn-north-4") { nodes { id } } }' }),
+    });
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors[0]?.message).not.toContain('two words');
+    expect(api.emulator.apiRequests).toHaveLength(0);
+  });
+
+  it('takes the token from Authorization: Bearer as well', async () => {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE}` },
+      body: JSON.stringify({ query: '{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }' }),
+    });
+    const body = (await response.json()) as { data: { images: { nodes: unknown[] } } };
+    expect(body.data.images.nodes).toHaveLength(1);
+  });
+});
