@@ -5,6 +5,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,7 +34,15 @@ export interface RunningServer {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const EXAMPLES = new URL('../schema/operations.graphql', import.meta.url);
+
+/** schema/operations.graphql, found from src/, dist/ or any other build folder below the package root. */
+function examplesFile(): URL {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    const candidate = new URL('schema/operations.graphql', dir);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('schema/operations.graphql not found above the server module');
+}
 
 async function landingPage(options: ServerOptions) {
   if (options.production) return ApolloServerPluginLandingPageProductionDefault({ footer: false });
@@ -41,7 +50,7 @@ async function landingPage(options: ServerOptions) {
   return ApolloServerPluginLandingPageLocalDefault({
     footer: false,
     includeCookies: false,
-    document: await readFile(EXAMPLES, 'utf8'),
+    document: await readFile(examplesFile(), 'utf8'),
     variables: { region: 'cn-north-4' },
     ...(headers ? { headers } : {}),
     embed: { runTelemetry: false, endpointIsEditable: false, initialState: { pollForSchemaUpdates: false, ...(headers ? { sharedHeaders: headers } : {}) } },

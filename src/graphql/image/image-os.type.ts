@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { OsType } from './os-type.enum.js';
 
-@ObjectType({ description: 'The operating system inside an image.' })
+@ObjectType({ simpleResolvers: true, description: 'The operating system inside an image.' })
 export class ImageOs {
   @Field(() => OsType, { description: 'Upstream `__os_type`.' })
   type!: OsType;

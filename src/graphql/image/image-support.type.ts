@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'What an image supports (upstream `__support_*`; an absent flag is false).' })
+@ObjectType({ simpleResolvers: true, description: 'What an image supports (upstream `__support_*`; an absent flag is false).' })
 export class ImageSupport {
   @Field(() => Boolean, { description: 'KVM virtualization (`__support_kvm`).' })
   kvm!: boolean;

@@ -11,7 +11,7 @@ import { ImageType } from './image-type.enum.js';
 import { ImageVisibility } from './image-visibility.enum.js';
 import { VirtualEnvType } from './virtual-env-type.enum.js';
 
-@ObjectType({ implements: Node, description: 'A cloud image as the tenant sees it in one region (upstream `ImageInfo`).' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A cloud image as the tenant sees it in one region (upstream `ImageInfo`).' })
 export class Image implements Node {
   @Field(() => ID, { description: 'Global, opaque id (region and image id); `node(id:)` refetches it.' })
   id!: string;

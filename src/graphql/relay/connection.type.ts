@@ -4,7 +4,7 @@ import { PageInfo } from './page-info.type.js';
 
 /** Relay connection types for a node class: `class ImageConnection extends ConnectionType(Image, ImageEdge) {}`. */
 export function EdgeType<TNode extends object>(nodeClass: ClassType<TNode>) {
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class Edge {
     @Field(() => String, { description: 'Opaque position of this node; pass it as `after` or `before`.' })
     cursor!: string;
@@ -16,7 +16,7 @@ export function EdgeType<TNode extends object>(nodeClass: ClassType<TNode>) {
 }
 
 export function ConnectionType<TNode extends object, TEdge extends { node: TNode; cursor: string }>(nodeClass: ClassType<TNode>, edgeClass: ClassType<TEdge>) {
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class Connection {
     @Field(() => [edgeClass])
     edges!: TEdge[];

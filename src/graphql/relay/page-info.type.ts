@@ -8,7 +8,7 @@ export function lazy<T>(compute: () => Promise<T>): Lazy<T> {
   return () => (result ??= compute());
 }
 
-@ObjectType({ description: 'Relay page information; `hasNextPage` and `hasPreviousPage` are exact in the direction of travel.' })
+@ObjectType({ simpleResolvers: true, description: 'Relay page information; `hasNextPage` and `hasPreviousPage` are exact in the direction of travel.' })
 export class PageInfo {
   constructor(
     private readonly next: Lazy<boolean>,
