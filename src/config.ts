@@ -181,7 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: e.HOST ?? '127.0.0.1',
     port: e.PORT ?? 4000,
     production,
-    logLevel: e.LOG_LEVEL ?? (production ? 'info' : 'info'),
+    logLevel: e.LOG_LEVEL ?? 'info',
     upstream: {
       endpoint: e.CLOUDIMAGES_ENDPOINT,
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
@@ -210,9 +210,16 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** Settings of the emulator when it runs on its own (`npm run emulator`): PORT is its port. */
 export function loadEmulatorConfig(env: Env = process.env, argv: readonly string[] = []): EmulatorConfig {
-  const portFlag = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
-  const fromFlag = portFlag < 0 ? undefined : argv[portFlag]!.includes('=') ? argv[portFlag]!.split('=')[1] : argv[portFlag + 1];
-  const config = loadConfig({ ...env, EMULATOR_PORT: fromFlag ?? env.PORT ?? env.EMULATOR_PORT ?? '8090', PORT: undefined });
+  const flagAt = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
+  const [source, value] =
+    flagAt >= 0
+      ? ['--port', (argv[flagAt]!.includes('=') ? argv[flagAt]!.slice('--port='.length) : argv[flagAt + 1]) ?? '']
+      : env.PORT
+        ? ['PORT', env.PORT]
+        : ['EMULATOR_PORT', env.EMULATOR_PORT ?? '8090'];
+  const checked = port(source).safeParse(value);
+  if (!checked.success) throw new ConfigError(checked.error.issues.map((issue) => issue.message));
+  const config = loadConfig({ ...env, PORT: undefined, EMULATOR_PORT: String(checked.data) });
   return { ...config.emulator, host: config.host };
 }
 
