@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -66,7 +67,8 @@ export async function startServer(options: ServerOptions, port: number, host: st
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, (internal) => options.log.error({ err: internal }, 'internal error while resolving')),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), await landingPage(options)],
+    // No HTTP cache hints are served (responses are per caller), so the per-field cache-control work is skipped.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), await landingPage(options)],
   });
   await apollo.start();
 
