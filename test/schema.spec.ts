@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse, validate } from 'graphql';
+import { assertEnumType, parse, validate } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
 import { createSchema, printSortedSchema } from '../src/schema.js';
@@ -28,7 +28,7 @@ describe('schema/', () => {
     expect(query.images!.args.map((a) => a.name).sort()).toEqual(['after', 'before', 'filter', 'first', 'last', 'region', 'sort']);
     expect(String(query.images!.type)).toBe('ImageConnection!');
     for (const name of ['ImageStatus', 'ImageType', 'ImageVisibility', 'OsType', 'DiskFormat', 'VirtualEnvType', 'FirmwareType']) {
-      const values = (schema.getType(name) as { getValues(): { name: string }[] }).getValues().map((v) => v.name);
+      const values = assertEnumType(schema.getType(name)).getValues().map((v) => v.name);
       expect(values).toContain('UNKNOWN');
     }
   });

@@ -18,9 +18,11 @@ export class FaultPlan {
     return this.settings;
   }
 
+  /** Knobs given as `undefined` keep their current value (spreading them would erase it). */
   update(changes: Partial<EmulatorFaults>): void {
-    this.settings = { ...this.settings, ...changes };
-    if (changes.throttleEvery !== undefined || changes.throttleBurst !== undefined) this.served = 0;
+    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<EmulatorFaults>;
+    this.settings = { ...this.settings, ...given, failImageIds: [...(given.failImageIds ?? this.settings.failImageIds)] };
+    if (given.throttleEvery !== undefined || given.throttleBurst !== undefined) this.served = 0;
   }
 
   /** The gateway's view: throttling comes before authentication. */

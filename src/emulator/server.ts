@@ -51,7 +51,8 @@ export class Emulator {
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
     const tenants = options.tenants ?? DEMO_TENANTS;
     const seed = options.seed ?? DEFAULT_EMULATOR_SEED;
-    const faults = new FaultPlan({ ...defaultEmulatorFaults(), ...options.faults }, seed);
+    const faults = new FaultPlan(defaultEmulatorFaults(), seed);
+    faults.update(options.faults ?? {});
     const server = createServer({ keepAliveTimeout: 5_000 });
     const emulator = new Emulator(server, buildCatalog(seed, tenants), tenants, faults);
     server.on('request', (req, res) => {
