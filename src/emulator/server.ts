@@ -31,6 +31,8 @@ export interface RecordedRequest {
   status: number;
   requestId: string;
   fault?: FaultKind;
+  /** The caller's TCP port: equal across requests that reused one keep-alive connection. */
+  remotePort: number;
 }
 
 const API_PREFIX = '/v1/cloudimages/';
@@ -129,6 +131,7 @@ export class Emulator {
       query: Object.fromEntries(searchParams),
       status: 0,
       requestId,
+      remotePort: req.socket.remotePort ?? 0,
     };
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
       entry.status = status;

@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { CloudImagesClient } from '../../src/upstream/client.js';
+
+let emulator: Emulator;
+let client: CloudImagesClient;
+beforeAll(async () => {
+  emulator = await startEmulator();
+  client = new CloudImagesClient({ endpoint: emulator.url, timeoutMs: 5_000, maxAttempts: 1, retryBaseDelayMs: 0, totalBudgetMs: 5_000 });
+});
+afterAll(async () => {
+  await client.close();
+  await emulator.close();
+});
+
+describe('upstream connection reuse', () => {
+  it('sends consecutive calls over one keep-alive connection', async () => {
+    emulator.clearRequests();
+    for (let i = 0; i < 5; i++) {
+      await client.listImages({ token: 'demo-token-alice' }, 'tr-west-1', { limit: 1 });
+    }
+    const ports = emulator.apiRequests.map((r) => r.remotePort);
+    expect(ports).toHaveLength(5);
+    expect(new Set(ports).size).toBe(1);
+  });
+});
