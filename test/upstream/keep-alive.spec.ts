@@ -14,13 +14,14 @@ afterAll(async () => {
 });
 
 describe('upstream connection reuse', () => {
-  it('sends consecutive calls over one keep-alive connection', async () => {
+  it('sends consecutive calls over reused keep-alive connections', async () => {
     emulator.clearRequests();
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       await client.listImages({ token: 'demo-token-alice' }, 'tr-west-1', { limit: 1 });
     }
     const ports = emulator.apiRequests.map((r) => r.remotePort);
-    expect(ports).toHaveLength(5);
-    expect(new Set(ports).size).toBe(1);
+    expect(ports).toHaveLength(10);
+    // undici's pool may alternate between two sockets; without reuse there would be ten.
+    expect(new Set(ports).size).toBeLessThanOrEqual(2);
   });
 });
