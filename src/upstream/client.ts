@@ -89,7 +89,10 @@ export class CloudImagesClient {
     const requestId = header(response.headers, 'x-request-id');
     const { statusCode: status } = response;
     if (status < 200 || status >= 300) {
-      const error = errorFromResponse(status, body, requestId, status === 429 ? retryAfter(header(response.headers, 'retry-after')) : undefined);
+      // An upstream that echoes the token must not make it part of our error (DESIGN: never in errors).
+      const redact = (text: string): string => text.split(credentials.token).join('[redacted]');
+      const wait = isRetryableStatus(status) ? retryAfter(header(response.headers, 'retry-after')) : undefined;
+      const error = errorFromResponse(status, redact(body), requestId === null ? null : redact(requestId), wait);
       throw isRetryableStatus(status) ? new RetryableFailure(error) : error;
     }
     return { images: parseImages(body, status, requestId), requestId };

@@ -25,7 +25,7 @@ export class CloudImagesError extends Error {
     readonly code: CloudImagesErrorCode,
     message: string,
     readonly upstream?: UpstreamDetails,
-    /** Seconds the upstream asked us to wait (429 `Retry-After`). */
+    /** Seconds the upstream asked us to wait (`Retry-After` on a 429, 502, 503 or 504). */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
