@@ -159,11 +159,23 @@ export function buildCatalog(seed: number, tenants: readonly Tenant[]): Catalog 
       for (let i = 0; i < count; i++) {
         ownImages.push(privateImage(random, projectId, parents, ownImages));
       }
+      retireSomeParents(ownImages, new Random((seed ^ Math.imul(regionIndex + 1, 0x85ebca6b) ^ projectId.length) >>> 0));
       images.push(...ownImages);
     }
     catalog.set(region, images);
   });
   return catalog;
+}
+
+/**
+ * Some parents no longer exist (a retired public image, a deleted private one): their children
+ * keep naming them in `__originalimagename`, as real images do. A separate random source keeps
+ * the rest of the data set unchanged.
+ */
+function retireSomeParents(images: ImageInfo[], random: Random): void {
+  for (const image of images) {
+    if (image.__originalimagename && random.chance(0.08)) image.__originalimagename = random.uuid();
+  }
 }
 
 function timestamp(ms: number): string {

@@ -303,4 +303,18 @@ describe('quirks the emulator does not send, through a stub upstream', () => {
     });
     expect(stub.requests.at(-1)?.headers['x-auth-token']).toBe(ALICE);
   });
+
+  it('an unreadable date fails its field as UPSTREAM_ERROR, not an internal error, and raw keeps it', async () => {
+    const broken = { ...odd, created_at: 'yesterday-ish' };
+    stub.setFallback(reply(200, { images: [broken] }));
+    const result = await stubApi.query<{ image: { raw: unknown; createdAt: string | null } | null }>(
+      `{ image(region: "cn-north-4", imageId: "${odd.id}") { raw createdAt } }`,
+    );
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]).toMatchObject({ path: ['image', 'createdAt'], extensions: { code: 'UPSTREAM_ERROR' } });
+    expect(result.errors?.[0]?.extensions).not.toHaveProperty('stacktrace');
+    expect(result.data?.image).toBeNull();
+    const rawOnly = await stubApi.query<{ image: { raw: { created_at: string } } }>(`{ image(region: "cn-north-4", imageId: "${odd.id}") { raw } }`);
+    expect(rawOnly.data?.image.raw.created_at).toBe('yesterday-ish');
+  });
 });

@@ -186,6 +186,8 @@ describe('parentImage over a page of 500', () => {
       expect(node.parentImageId).toBe(parentId);
       expect(node.parentImage).toEqual(parent ? { imageId: parent.id, name: parent.name } : null);
     });
+    // Retired parents (no longer listed) are looked up too, and come back null.
+    expect(nodes.some((node) => node.parentImageId !== null && node.parentImage === null)).toBe(true);
     expect(calls).toHaveLength(1 + missing.length);
     // By-id lookups start only once the page has answered, so the list call is logged first.
     expect(at(calls, 0).query).toEqual({ ...filterQuery, limit: '500', ...DEFAULT_ORDER });

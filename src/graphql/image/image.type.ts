@@ -1,7 +1,8 @@
-import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../relay/node.interface.js';
 import { ByteSizeScalar } from '../scalars/byte-size.scalar.js';
+import { DateTimeScalar } from '../scalars/date-time.scalar.js';
 import { DiskFormat } from './disk-format.enum.js';
 import { FirmwareType } from './firmware-type.enum.js';
 import { ImageOs } from './image-os.type.js';
@@ -79,10 +80,10 @@ export class Image implements Node {
   @Field(() => FirmwareType, { nullable: true, description: 'Upstream `hw_firmware_type`.' })
   firmwareType!: FirmwareType | null;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   createdAt!: Date;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   updatedAt!: Date;
 
   @Field(() => String, { nullable: true, description: 'Upstream `__originalimagename`: the image this one was made from.' })
@@ -139,7 +140,7 @@ export class Image implements Node {
   @Field(() => Boolean, { nullable: true, description: 'Upstream `deleted` (undocumented).' })
   deleted!: boolean | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Upstream `deleted_at` (undocumented); null when empty.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Upstream `deleted_at` (undocumented); null when empty.' })
   deletedAt!: Date | null;
 
   @Field(() => GraphQLJSONObject, { description: 'The upstream object exactly as received, undocumented keys included.' })
