@@ -1,5 +1,4 @@
-import { registerEnumType } from 'type-graphql';
-import { WireEnum } from './wire-enum.js';
+import { registerWireEnum } from './wire-enum.js';
 
 export enum FirmwareType {
   BIOS = 'BIOS',
@@ -7,16 +6,7 @@ export enum FirmwareType {
   UNKNOWN = 'UNKNOWN',
 }
 
-registerEnumType(FirmwareType, {
-  name: 'FirmwareType',
-  description: 'Boot firmware (upstream `hw_firmware_type`).',
-  valuesConfig: { UNKNOWN: { description: 'A value this API does not know yet; the image\'s `raw` keeps the original.' } },
+export const FIRMWARE_TYPE_WIRE = registerWireEnum(FirmwareType, 'FirmwareType', 'Boot firmware (upstream `hw_firmware_type`).', {
+  [FirmwareType.BIOS]: 'bios',
+  [FirmwareType.UEFI]: 'uefi',
 });
-
-export const FIRMWARE_TYPE_WIRE = new WireEnum<FirmwareType>(
-  {
-    [FirmwareType.BIOS]: 'bios',
-    [FirmwareType.UEFI]: 'uefi',
-  },
-  FirmwareType.UNKNOWN,
-);

@@ -1,5 +1,4 @@
-import { registerEnumType } from 'type-graphql';
-import { WireEnum } from './wire-enum.js';
+import { registerWireEnum } from './wire-enum.js';
 
 export enum ImageType {
   GOLD = 'GOLD',
@@ -9,18 +8,9 @@ export enum ImageType {
   UNKNOWN = 'UNKNOWN',
 }
 
-registerEnumType(ImageType, {
-  name: 'ImageType',
-  description: 'Where an image comes from (upstream `__imagetype`): public (gold), private, shared or market.',
-  valuesConfig: { UNKNOWN: { description: 'A value this API does not know yet; the image\'s `raw` keeps the original.' } },
+export const IMAGE_TYPE_WIRE = registerWireEnum(ImageType, 'ImageType', 'Where an image comes from (upstream `__imagetype`): public (gold), private, shared or market.', {
+  [ImageType.GOLD]: 'gold',
+  [ImageType.PRIVATE]: 'private',
+  [ImageType.SHARED]: 'shared',
+  [ImageType.MARKET]: 'market',
 });
-
-export const IMAGE_TYPE_WIRE = new WireEnum<ImageType>(
-  {
-    [ImageType.GOLD]: 'gold',
-    [ImageType.PRIVATE]: 'private',
-    [ImageType.SHARED]: 'shared',
-    [ImageType.MARKET]: 'market',
-  },
-  ImageType.UNKNOWN,
-);

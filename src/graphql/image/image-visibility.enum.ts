@@ -1,5 +1,4 @@
-import { registerEnumType } from 'type-graphql';
-import { WireEnum } from './wire-enum.js';
+import { registerWireEnum } from './wire-enum.js';
 
 export enum ImageVisibility {
   PUBLIC = 'PUBLIC',
@@ -8,17 +7,8 @@ export enum ImageVisibility {
   UNKNOWN = 'UNKNOWN',
 }
 
-registerEnumType(ImageVisibility, {
-  name: 'ImageVisibility',
-  description: 'Whether other tenants can see the image (upstream `visibility`).',
-  valuesConfig: { UNKNOWN: { description: 'A value this API does not know yet; the image\'s `raw` keeps the original.' } },
+export const IMAGE_VISIBILITY_WIRE = registerWireEnum(ImageVisibility, 'ImageVisibility', 'Whether other tenants can see the image (upstream `visibility`).', {
+  [ImageVisibility.PUBLIC]: 'public',
+  [ImageVisibility.PRIVATE]: 'private',
+  [ImageVisibility.SHARED]: 'shared',
 });
-
-export const IMAGE_VISIBILITY_WIRE = new WireEnum<ImageVisibility>(
-  {
-    [ImageVisibility.PUBLIC]: 'public',
-    [ImageVisibility.PRIVATE]: 'private',
-    [ImageVisibility.SHARED]: 'shared',
-  },
-  ImageVisibility.UNKNOWN,
-);

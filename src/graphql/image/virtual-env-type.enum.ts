@@ -1,5 +1,4 @@
-import { registerEnumType } from 'type-graphql';
-import { WireEnum } from './wire-enum.js';
+import { registerWireEnum } from './wire-enum.js';
 
 export enum VirtualEnvType {
   FUSION_COMPUTE = 'FUSION_COMPUTE',
@@ -9,18 +8,9 @@ export enum VirtualEnvType {
   UNKNOWN = 'UNKNOWN',
 }
 
-registerEnumType(VirtualEnvType, {
-  name: 'VirtualEnvType',
-  description: 'What the image runs on (upstream `virtual_env_type`).',
-  valuesConfig: { UNKNOWN: { description: 'A value this API does not know yet; the image\'s `raw` keeps the original.' } },
+export const VIRTUAL_ENV_TYPE_WIRE = registerWireEnum(VirtualEnvType, 'VirtualEnvType', 'What the image runs on (upstream `virtual_env_type`).', {
+  [VirtualEnvType.FUSION_COMPUTE]: 'FusionCompute',
+  [VirtualEnvType.IRONIC]: 'Ironic',
+  [VirtualEnvType.DATA_IMAGE]: 'DataImage',
+  [VirtualEnvType.ISO_IMAGE]: 'IsoImage',
 });
-
-export const VIRTUAL_ENV_TYPE_WIRE = new WireEnum<VirtualEnvType>(
-  {
-    [VirtualEnvType.FUSION_COMPUTE]: 'FusionCompute',
-    [VirtualEnvType.IRONIC]: 'Ironic',
-    [VirtualEnvType.DATA_IMAGE]: 'DataImage',
-    [VirtualEnvType.ISO_IMAGE]: 'IsoImage',
-  },
-  VirtualEnvType.UNKNOWN,
-);
