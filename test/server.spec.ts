@@ -68,3 +68,11 @@ describe('HTTP routes', () => {
     expect(body.data.images.nodes).toHaveLength(1);
   });
 });
+
+describe('after start-up', () => {
+  it('keeps serving when the HTTP server reports an error later', async () => {
+    api.server.httpServer.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));
+    const result = await api.query<{ images: { nodes: unknown[] } }>('{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }');
+    expect(result.data?.images.nodes).toHaveLength(1);
+  });
+});

@@ -18,12 +18,20 @@ export function userInputError(message: string, extensions: Record<string, unkno
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
 }
 
+/** Whether an error is none of ours on purpose (an upstream failure or a coded GraphQL error): a bug. */
+export function isInternalError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof CloudImagesError) return false;
+  const code = original instanceof GraphQLError ? original.extensions.code : error instanceof GraphQLError ? error.extensions.code : undefined;
+  return typeof code !== 'string' || code === ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
 /**
  * Apollo's `formatError`: upstream failures get their code and `extensions.upstream`; errors this
  * API raised on purpose keep theirs; anything else is an internal error whose details stay in the
- * log. No stack trace ever leaves the server.
+ * log (see apollo/log-internal-errors.ts). No stack trace ever leaves the server.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, onInternal: (error: unknown) => void): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   if (original instanceof CloudImagesError) {
@@ -37,10 +45,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, on
       },
     };
   }
-  const code = extensions.code;
-  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+  if (typeof extensions.code === 'string' && extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { ...formatted, extensions };
   }
-  onInternal(original);
   return { ...formatted, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { createSchema } from '../../src/schema.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -32,6 +32,8 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   client?: Partial<ClientOptions>;
   concurrency?: number;
+  /** Where the server logs (default: silent). */
+  log?: Logger;
   /** Point the client somewhere else than the emulator (e.g. a stub server). */
   endpoint?: string;
 }
@@ -50,7 +52,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     {
       schema: await createSchema(),
       client,
-      log: pino({ level: 'silent' }),
+      log: options.log ?? pino({ level: 'silent' }),
       loaderOptions: { concurrency: options.concurrency ?? 8 },
       production: false,
       sandboxToken: ALICE,
