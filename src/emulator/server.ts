@@ -18,6 +18,8 @@ export interface EmulatorOptions {
   tenants?: readonly Tenant[];
   seed?: number;
   faults?: Partial<EmulatorFaults>;
+  /** How many request-log entries are kept (the newest); default 10,000. */
+  logCapacity?: number;
 }
 
 /** One request as the emulator saw it; tokens are never recorded, only the project they map to. */
@@ -36,9 +38,12 @@ export interface RecordedRequest {
 }
 
 const API_PREFIX = '/v1/cloudimages/';
+/** The request log keeps the newest entries only, so a long-running emulator does not grow. */
+const DEFAULT_LOG_CAPACITY = 10_000;
 
 export class Emulator {
   private readonly log: RecordedRequest[] = [];
+  private logged = 0;
   private readonly tokens: ReadonlyMap<string, string>;
 
   private constructor(
@@ -46,6 +51,7 @@ export class Emulator {
     readonly catalog: Catalog,
     readonly tenants: readonly Tenant[],
     private readonly faults: FaultPlan,
+    private readonly logCapacity: number,
   ) {
     this.tokens = new Map(tenants.map((t) => [t.token, t.projectId]));
   }
@@ -56,7 +62,7 @@ export class Emulator {
     const faults = new FaultPlan(defaultEmulatorFaults(), seed);
     faults.update(options.faults ?? {});
     const server = createServer({ keepAliveTimeout: 5_000 });
-    const emulator = new Emulator(server, buildCatalog(seed, tenants), tenants, faults);
+    const emulator = new Emulator(server, buildCatalog(seed, tenants), tenants, faults, options.logCapacity ?? DEFAULT_LOG_CAPACITY);
     server.on('request', (req, res) => {
       emulator.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -83,7 +89,7 @@ export class Emulator {
     return `http://${family === 'IPv6' ? `[${address}]` : address}:${this.port}`;
   }
 
-  /** The request log since start or the last `clearRequests()`, oldest first. */
+  /** The request log (the newest `logCapacity` entries) since start or the last `clearRequests()`, oldest first. */
   get requests(): readonly RecordedRequest[] {
     return [...this.log];
   }
@@ -93,8 +99,10 @@ export class Emulator {
     return this.log.filter((r) => r.region !== undefined);
   }
 
+  /** Empties the log; numbering (`seq`) starts again at 1. */
   clearRequests(): void {
     this.log.length = 0;
+    this.logged = 0;
   }
 
   get faultSettings(): Readonly<EmulatorFaults> {
@@ -136,8 +144,9 @@ export class Emulator {
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
       entry.status = status;
       // Numbered when logged: requests overlap (latency), so numbering on arrival repeats numbers.
-      entry.seq = this.log.length + 1;
+      entry.seq = ++this.logged;
       this.log.push(entry);
+      if (this.log.length > this.logCapacity) this.log.splice(0, this.log.length - this.logCapacity);
       res.writeHead(status, {
         'Content-Type': 'application/json;charset=UTF-8',
         'X-Request-Id': requestId,

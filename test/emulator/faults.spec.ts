@@ -267,3 +267,18 @@ describe('request log', () => {
     expect(emulator.requests.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
+
+describe('request log capacity', () => {
+  it('keeps only the newest `logCapacity` entries, numbered on', async () => {
+    const emulator = await startEmulator({ logCapacity: 50 });
+    try {
+      for (let i = 0; i < 60; i++) await (await fetch(`${emulator.url}/v2/not-an-api`)).arrayBuffer();
+      const log = emulator.requests;
+      expect(log).toHaveLength(50);
+      expect(log[0]?.seq).toBe(11);
+      expect(log.at(-1)?.seq).toBe(60);
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -420,3 +420,21 @@ describe('toImage: dates, tags and names', () => {
     expect(toImage(minimal({ name: '生产环境基础镜像 v2' }), REGION).name).toBe('生产环境基础镜像 v2');
   });
 });
+
+describe('dates without a zone', () => {
+  it('are read as UTC (what the upstream sends), whatever the server time zone', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Asia/Shanghai';
+    try {
+      expect(new Date('2020-12-30T03:23:29').toISOString()).not.toBe('2020-12-30T03:23:29.000Z');
+      const image = toImage(minimal({ created_at: '2020-12-30T03:23:29', updated_at: '2020-12-30T03:30:36.5', deleted_at: '2021-01-02T00:00' }), REGION);
+      expect(image.createdAt.toISOString()).toBe('2020-12-30T03:23:29.000Z');
+      expect(image.updatedAt.toISOString()).toBe('2020-12-30T03:30:36.500Z');
+      expect(image.deletedAt?.toISOString()).toBe('2021-01-02T00:00:00.000Z');
+      expect(toImage(minimal({ created_at: '2020-12-30T11:23:29+08:00' }), REGION).createdAt.toISOString()).toBe('2020-12-30T03:23:29.000Z');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});

@@ -37,9 +37,11 @@ function flag(value: unknown): boolean {
   return parseWireBoolean(value) ?? false;
 }
 
+/** The upstream sends UTC; a time without a zone is read as UTC, never in the server's zone. */
 function date(value: unknown): Date | null {
   if (typeof value !== 'string' || value === '') return null;
-  return new Date(value);
+  const zoned = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+  return new Date(zoned);
 }
 
 function enumOrNull<E>(value: unknown, fromWire: (v: unknown) => E): E | null {
