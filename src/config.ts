@@ -147,7 +147,7 @@ const schema = z.object({
   PORT: port('PORT').optional(),
   HOST: host('HOST').optional(),
   NODE_ENV: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).optional(),
   CLOUDIMAGES_ENDPOINT: endpoint.optional(),
   UPSTREAM_TIMEOUT_MS: int('UPSTREAM_TIMEOUT_MS', 1, 600_000).optional(),
   UPSTREAM_MAX_ATTEMPTS: int('UPSTREAM_MAX_ATTEMPTS', 1, 10).optional(),
@@ -196,13 +196,16 @@ export function loadConfig(env: Env = process.env): Config {
       tenants: e.EMULATOR_TENANTS ?? [...DEMO_TENANTS],
       seed: e.EMULATOR_SEED ?? DEFAULT_EMULATOR_SEED,
       faults: {
-        latencyMs: e.EMULATOR_LATENCY_MS ?? 0,
-        errorRate: e.EMULATOR_ERROR_RATE ?? 0,
-        throttleEvery: e.EMULATOR_THROTTLE_EVERY ?? 0,
-        throttleBurst: e.EMULATOR_THROTTLE_BURST ?? 0,
-        retryAfterSeconds: e.EMULATOR_RETRY_AFTER_S ?? 2,
-        malformedRate: e.EMULATOR_MALFORMED_RATE ?? 0,
-        failImageIds: e.EMULATOR_FAIL_IMAGE_IDS ?? [],
+        ...defaultEmulatorFaults(),
+        ...definedOnly({
+          latencyMs: e.EMULATOR_LATENCY_MS,
+          errorRate: e.EMULATOR_ERROR_RATE,
+          throttleEvery: e.EMULATOR_THROTTLE_EVERY,
+          throttleBurst: e.EMULATOR_THROTTLE_BURST,
+          retryAfterSeconds: e.EMULATOR_RETRY_AFTER_S,
+          malformedRate: e.EMULATOR_MALFORMED_RATE,
+          failImageIds: e.EMULATOR_FAIL_IMAGE_IDS,
+        }),
       },
     },
   };
@@ -223,6 +226,12 @@ export function loadEmulatorConfig(env: Env = process.env, argv: readonly string
   return { ...config.emulator, host: config.host };
 }
 
+/** The entries of an object whose value is not undefined. */
+export function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** No faults: what the emulator plays unless told otherwise. */
 export function defaultEmulatorFaults(): EmulatorFaults {
   return { latencyMs: 0, errorRate: 0, throttleEvery: 0, throttleBurst: 0, retryAfterSeconds: 2, malformedRate: 0, failImageIds: [] };
 }

@@ -14,8 +14,8 @@ export interface Context {
   log: Logger;
 }
 
-/** IAM tokens are long (several KB) but always printable ASCII without spaces. */
-const TOKEN = /^[\x21-\x7e]{1,16384}$/;
+/** IAM tokens are long (several KB) base64-like strings; anything else is refused before it goes anywhere. */
+const TOKEN = /^[A-Za-z0-9+/=_.-]{1,16384}$/;
 
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ImageResolver } from './graphql/image/image.resolver.js';
-import { NodeResolver } from './graphql/relay/node.resolver.js';
+import { NodeResolver } from './graphql/node.resolver.js';
 
 /** Builds the executable schema; call once at start-up. */
 export function createSchema(): Promise<GraphQLSchema> {

@@ -59,6 +59,8 @@ describe('loadConfig', () => {
     ['EMULATOR_MALFORMED_RATE=half', { EMULATOR_MALFORMED_RATE: 'half' }, /EMULATOR_MALFORMED_RATE/],
     ['EMULATOR_LATENCY_MS=-5', { EMULATOR_LATENCY_MS: '-5' }, /EMULATOR_LATENCY_MS/],
     ['HOST=a/b', { HOST: 'a/b' }, /HOST/],
+    ['LOG_LEVEL=verbose', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
+    ['UPSTREAM_CONCURRENCY=0', { UPSTREAM_CONCURRENCY: '0' }, /UPSTREAM_CONCURRENCY/],
   ])('%s is a ConfigError naming the variable', (_label, env, pattern) => {
     const problems = problemsOf(() => loadConfig(env));
     expect(problems).toHaveLength(1);

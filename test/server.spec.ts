@@ -58,6 +58,20 @@ describe('HTTP routes', () => {
     expect(api.emulator.apiRequests).toHaveLength(0);
   });
 
+  it.each(['tok"en', 'tok\\en', 'tok<en>', 'tok;en'])('refuses a token with characters no IAM token has (%s), before any upstream call', async (token) => {
+    api.emulator.clearRequests();
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': token },
+      body: JSON.stringify({ query: '{ images(region: "cn-north-4") { nodes { id } } }' }),
+    });
+    expect(response.status).toBe(401);
+    const body = await response.text();
+    expect(JSON.parse(body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(body).not.toContain(token);
+    expect(api.emulator.apiRequests).toHaveLength(0);
+  });
+
   it('takes the token from Authorization: Bearer as well', async () => {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',

@@ -1,4 +1,4 @@
-import type { EmulatorFaults } from '../config.js';
+import { definedOnly, type EmulatorFaults } from '../config.js';
 import { Random } from './random.js';
 
 export type FaultKind = 'throttled' | 'server-error' | 'unavailable' | 'failed-id' | 'malformed';
@@ -20,7 +20,7 @@ export class FaultPlan {
 
   /** Knobs given as `undefined` keep their current value (spreading them would erase it). */
   update(changes: Partial<EmulatorFaults>): void {
-    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<EmulatorFaults>;
+    const given = definedOnly(changes);
     this.settings = { ...this.settings, ...given, failImageIds: [...(given.failImageIds ?? this.settings.failImageIds)] };
     if (given.throttleEvery !== undefined || given.throttleBurst !== undefined) this.served = 0;
   }

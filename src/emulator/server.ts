@@ -6,6 +6,7 @@ import { DEFAULT_EMULATOR_SEED, DEMO_TENANTS, defaultEmulatorFaults, type Emulat
 import { buildCatalog, type Catalog } from './catalog.js';
 import { FaultPlan, type FaultKind } from './faults.js';
 import { listImages } from './listing.js';
+import type { ListCloudImagesResponse } from '../upstream/wire.js';
 
 /**
  * A Huawei-compatible HTTP emulator of `GET /v1/cloudimages/{region_id}` on loopback: tenants by
@@ -200,7 +201,7 @@ export class Emulator {
     if (!outcome.ok) {
       return sendJson(outcome.status, { error_code: outcome.errorCode, error_msg: outcome.errorMsg });
     }
-    const body = JSON.stringify({ images: outcome.images });
+    const body = JSON.stringify({ images: outcome.images } satisfies ListCloudImagesResponse);
     if (this.faults.malformed()) {
       entry.fault = 'malformed';
       return send(200, body.slice(0, Math.max(1, Math.floor(body.length / 2))));

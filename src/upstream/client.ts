@@ -16,7 +16,13 @@ export interface ListImagesResult {
   requestId: string | null;
 }
 
-export type ClientOptions = Omit<UpstreamConfig, 'endpoint' | 'concurrency'> & { endpoint: string };
+export type ClientOptions = Omit<UpstreamConfig, 'endpoint' | 'concurrency'> & {
+  endpoint: string;
+  /** Largest response body read; a larger one is an UPSTREAM_ERROR (default 64 MiB; a page of 500 is about 1 MiB). */
+  maxResponseBytes?: number;
+};
+
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 2 ** 20;
 
 /**
  * The REST client of `GET /v1/cloudimages/{region_id}`: URL building, auth, keep-alive pool,
@@ -78,8 +84,9 @@ export class CloudImagesClient {
         signal: timeout,
         headers: { accept: 'application/json', 'x-auth-token': credentials.token },
       });
-      body = await response.body.text();
+      body = await readCapped(response.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     } catch (error) {
+      if (error instanceof CloudImagesError) throw error;
       if (timeout.aborted) {
         throw new RetryableFailure(new CloudImagesError('UPSTREAM_TIMEOUT', `The image service did not answer within ${timeoutMs} ms`));
       }
@@ -104,6 +111,21 @@ class RetryableFailure extends Error {
   constructor(readonly error: CloudImagesError) {
     super(error.message);
   }
+}
+
+/** The body as text, refusing (and dropping the connection) past `cap` bytes. */
+async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      body.destroy();
+      throw new CloudImagesError('UPSTREAM_ERROR', `The image service sent a response larger than ${cap} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | null {

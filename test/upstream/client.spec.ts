@@ -493,3 +493,19 @@ describe('malformed 200 answers', () => {
     expect(await client().listImages(CREDENTIALS, REGION, {})).toEqual({ images: [], requestId: 'req-ok' });
   });
 });
+
+describe('response size', () => {
+  it('refuses a body over maxResponseBytes with UPSTREAM_ERROR, without retrying', async () => {
+    stub.setFallback(ok(Array.from({ length: 50 }, (_, i) => ({ ...IMAGE, id: `id-${i}` }))));
+    const error = await failure(client({ maxResponseBytes: 4_096, maxAttempts: 3 }).listImages(CREDENTIALS, REGION, {}));
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.message).toMatch(/larger than 4096 bytes/);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('reads a body up to the cap', async () => {
+    stub.setFallback(ok([IMAGE]));
+    const result = await client({ maxResponseBytes: 4_096 }).listImages(CREDENTIALS, REGION, {});
+    expect(result.images).toEqual([IMAGE]);
+  });
+});

@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { ImageInfo } from '../../upstream/wire.js';
-import { userInputError } from '../errors.js';
 import { ConnectionArgs } from '../relay/connection.args.js';
 import { listingBinding } from '../relay/cursor.js';
 import { paginate, planPage } from '../relay/pagination.js';
@@ -10,22 +9,8 @@ import { ImageFilter } from './image-filter.input.js';
 import { toListQuery } from './image-query.js';
 import { ImageSort } from './image-sort.input.js';
 import { toImage } from './image.mapper.js';
+import { checkImageId, loadImage } from './load-image.js';
 import { Image } from './image.type.js';
-
-const MAX_IMAGE_ID_LENGTH = 255;
-
-export function checkImageId(imageId: string, argument: string): string {
-  if (imageId === '' || imageId.length > MAX_IMAGE_ID_LENGTH) {
-    throw userInputError(`\`${argument}\` must be 1 to ${MAX_IMAGE_ID_LENGTH} characters.`, { argument });
-  }
-  return imageId;
-}
-
-/** Loads one image by id through the request's loaders, as a GraphQL `Image` (null when not visible). */
-export async function loadImage({ loaders }: Context, region: string, imageId: string): Promise<Image | null> {
-  const raw = await loaders.image(region, imageId);
-  return raw ? toImage(raw, region) : null;
-}
 
 @Resolver(() => Image)
 export class ImageResolver {

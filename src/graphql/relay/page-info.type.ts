@@ -1,12 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-
-/** A value computed on first read and then kept: the page-of-500 probe runs only when selected. */
-export type Lazy<T> = () => Promise<T>;
-
-export function lazy<T>(compute: () => Promise<T>): Lazy<T> {
-  let result: Promise<T> | undefined;
-  return () => (result ??= compute());
-}
+import type { Lazy } from './lazy.js';
 
 @ObjectType({ simpleResolvers: true, description: 'Relay page information; `hasNextPage` and `hasPreviousPage` are exact in the direction of travel.' })
 export class PageInfo {

@@ -1,7 +1,8 @@
 import { userInputError } from '../errors.js';
 import type { ConnectionArgs } from './connection.args.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { lazy, PageInfo } from './page-info.type.js';
+import { lazy } from './lazy.js';
+import { PageInfo } from './page-info.type.js';
 
 /**
  * Relay cursor pagination over the upstream's limit/marker. Forward pages list in the requested

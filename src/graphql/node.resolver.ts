@@ -1,10 +1,11 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../context.js';
-import { checkImageId, loadImage } from '../image/image.resolver.js';
-import { IMAGE_TYPENAME } from '../image/image.mapper.js';
-import { fromGlobalId } from './global-id.js';
-import { Node } from './node.interface.js';
+import type { Context } from '../context.js';
+import { IMAGE_TYPENAME } from './image/image.mapper.js';
+import { checkImageId, loadImage } from './image/load-image.js';
+import { fromGlobalId } from './relay/global-id.js';
+import { Node } from './relay/node.interface.js';
 
+/** Relay `node(id)`: dispatches a global id to the loader of its type (only `Image` so far). */
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Refetches any object by its global id; null when it no longer exists or is not visible.' })

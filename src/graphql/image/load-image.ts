@@ -1,0 +1,19 @@
+import type { Context } from '../../context.js';
+import { userInputError } from '../errors.js';
+import { toImage } from './image.mapper.js';
+import type { Image } from './image.type.js';
+
+const MAX_IMAGE_ID_LENGTH = 255;
+
+export function checkImageId(imageId: string, argument: string): string {
+  if (imageId === '' || imageId.length > MAX_IMAGE_ID_LENGTH) {
+    throw userInputError(`\`${argument}\` must be 1 to ${MAX_IMAGE_ID_LENGTH} characters.`, { argument });
+  }
+  return imageId;
+}
+
+/** One image by id through the request's by-id loader, as a GraphQL `Image`; null when not visible. */
+export async function loadImage({ loaders }: Context, region: string, imageId: string): Promise<Image | null> {
+  const raw = await loaders.image(region, imageId);
+  return raw ? toImage(raw, region) : null;
+}
