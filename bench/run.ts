@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { pino } from 'pino';
+import { DEFAULT_MAX_QUERY_COST } from '../src/config.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { createSchema } from '../src/schema.js';
 import { startServer } from '../src/server.js';
@@ -34,7 +35,7 @@ function heapMiB(): number {
 const emulator = await startEmulator();
 const client = new CloudImagesClient({ endpoint: emulator.url, timeoutMs: 10_000, maxAttempts: 1, retryBaseDelayMs: 0, totalBudgetMs: 10_000 });
 const server = await startServer(
-  { schema: await createSchema(), client, log: pino({ level: 'silent' }), loaderOptions: { concurrency: 8 }, production: false },
+  { schema: await createSchema(), client, log: pino({ level: 'silent' }), loaderOptions: { concurrency: 8 }, production: false, maxQueryCost: DEFAULT_MAX_QUERY_COST },
   0,
   '127.0.0.1',
 );

@@ -48,6 +48,8 @@ export interface Config {
   port: number;
   production: boolean;
   logLevel: string;
+  /** Most upstream calls one GraphQL operation may be able to make; costlier ones are refused. */
+  maxQueryCost: number;
   upstream: UpstreamConfig;
   emulator: EmulatorConfig;
 }
@@ -59,6 +61,9 @@ export const DEMO_TENANTS: readonly Tenant[] = [
 ];
 
 export const DEFAULT_EMULATOR_SEED = 20201230;
+
+/** Enough for a full page of 500 with each image's parent (502 calls at most), not for hundreds of pages at once. */
+export const DEFAULT_MAX_QUERY_COST = 600;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -154,6 +159,7 @@ const schema = z.object({
   UPSTREAM_RETRY_BASE_MS: int('UPSTREAM_RETRY_BASE_MS', 0, 60_000).optional(),
   UPSTREAM_TOTAL_BUDGET_MS: int('UPSTREAM_TOTAL_BUDGET_MS', 1, 600_000).optional(),
   UPSTREAM_CONCURRENCY: int('UPSTREAM_CONCURRENCY', 1, 256).optional(),
+  MAX_QUERY_COST: int('MAX_QUERY_COST', 1, 100_000).optional(),
   EMULATOR_PORT: port('EMULATOR_PORT').optional(),
   EMULATOR_TENANTS: tenants.optional(),
   EMULATOR_SEED: int('EMULATOR_SEED', 0, 2 ** 32 - 1).optional(),
@@ -182,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: e.PORT ?? 4000,
     production,
     logLevel: e.LOG_LEVEL ?? 'info',
+    maxQueryCost: e.MAX_QUERY_COST ?? DEFAULT_MAX_QUERY_COST,
     upstream: {
       endpoint: e.CLOUDIMAGES_ENDPOINT,
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
+import { queryCost } from './apollo/query-cost.js';
 import { createContext, type Context } from './context.js';
 import { formatError } from './graphql/errors.js';
 import { useJsonErrors } from './http/json-errors.js';
@@ -24,6 +25,8 @@ export interface ServerOptions {
   log: Logger;
   loaderOptions: LoaderOptions;
   production: boolean;
+  /** Most upstream calls one operation may be able to make (see apollo/query-cost.ts). */
+  maxQueryCost: number;
   /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
 }
@@ -48,6 +51,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
       // No HTTP cache hints are served (responses are per caller), so the per-field cache-control work is skipped.
       ApolloServerPluginCacheControlDisabled(),
       logInternalErrors(),
+      queryCost(options.maxQueryCost),
       await landingPage(options.production, options.sandboxToken),
     ],
   });

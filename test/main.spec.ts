@@ -71,6 +71,15 @@ describe('npm start (dist/main.js)', () => {
     const body = (await response.json()) as { data: { images: { nodes: { name: string }[]; pageInfo: { hasNextPage: boolean } } } };
     expect(body.data.images.nodes).toHaveLength(2);
     expect(body.data.images.pageInfo.hasNextPage).toBe(true);
+
+    // The query-cost check runs in the built server too (one graphql realm under plain Node).
+    const costly = await fetch(`${match[1]}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': 'demo-token-alice' },
+      body: JSON.stringify({ query: '{ images(region: "cn-north-4", first: 500) { nodes { parentImage { parentImage { name } } } } }' }),
+    });
+    expect(costly.status).toBe(400);
+    expect(((await costly.json()) as { errors: { extensions: { code: string; cost: number } }[] }).errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 1002 });
   });
 
   describe('with CLOUDIMAGES_ENDPOINT', () => {

@@ -8,7 +8,11 @@ import { Node } from './relay/node.interface.js';
 /** Relay `node(id)`: dispatches a global id to the loader of its type (only `Image` so far). */
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Refetches any object by its global id; null when it no longer exists or is not visible.' })
+  @Query(() => Node, {
+    nullable: true,
+    description: 'Refetches any object by its global id; null when it no longer exists or is not visible.',
+    complexity: ({ childComplexity }) => 1 + childComplexity,
+  })
   async node(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<Node | null> {
     const { type, scope, localId } = fromGlobalId(id);
     if (type !== IMAGE_TYPENAME) return null;

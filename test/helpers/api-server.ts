@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { DEFAULT_MAX_QUERY_COST } from '../../src/config.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { createSchema } from '../../src/schema.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -32,6 +33,7 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   client?: Partial<ClientOptions>;
   concurrency?: number;
+  maxQueryCost?: number;
   /** Where the server logs (default: silent). */
   log?: Logger;
   /** Point the client somewhere else than the emulator (e.g. a stub server). */
@@ -55,6 +57,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       log: options.log ?? pino({ level: 'silent' }),
       loaderOptions: { concurrency: options.concurrency ?? 8 },
       production: false,
+      maxQueryCost: options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST,
       sandboxToken: ALICE,
     },
     0,

@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import type { ImageInfo } from '../../upstream/wire.js';
 import { ConnectionArgs } from '../relay/connection.args.js';
 import { listingBinding } from '../relay/cursor.js';
-import { paginate, planPage } from '../relay/pagination.js';
+import { paginate, pageSizeOf, planPage } from '../relay/pagination.js';
 import { ImageConnection, ImageEdge } from './image-connection.type.js';
 import { ImageFilter } from './image-filter.input.js';
 import { toListQuery } from './image-query.js';
@@ -14,7 +14,11 @@ import { Image } from './image.type.js';
 
 @Resolver(() => Image)
 export class ImageResolver {
-  @Query(() => ImageConnection, { description: 'The images the caller can see in a region, as a Relay connection over the upstream listing.' })
+  @Query(() => ImageConnection, {
+    description: 'The images the caller can see in a region, as a Relay connection over the upstream listing.',
+    // One page call, maybe one probe, then whatever each image's fields cost.
+    complexity: ({ args, childComplexity }) => 2 + pageSizeOf(args) * childComplexity,
+  })
   async images(
     @Arg('region', () => String, { description: 'Region id, e.g. "cn-north-4".' }) region: string,
     @Arg('filter', () => ImageFilter, { nullable: true }) filter: ImageFilter | null,
@@ -36,7 +40,7 @@ export class ImageResolver {
     return Object.assign(new ImageConnection(), { edges: imageEdges, nodes: imageEdges.map((edge) => edge.node), pageInfo });
   }
 
-  @Query(() => Image, { nullable: true, description: 'One image by its upstream id; null when the caller cannot see it.' })
+  @Query(() => Image, { nullable: true, description: 'One image by its upstream id; null when the caller cannot see it.', complexity: ({ childComplexity }) => 1 + childComplexity })
   image(
     @Arg('region', () => String) region: string,
     @Arg('imageId', () => String) imageId: string,
@@ -45,7 +49,11 @@ export class ImageResolver {
     return loadImage(context, region, checkImageId(imageId, 'imageId'));
   }
 
-  @FieldResolver(() => Image, { nullable: true, description: 'The image this one was made from (`parentImageId`), when the caller can see it.' })
+  @FieldResolver(() => Image, {
+    nullable: true,
+    description: 'The image this one was made from (`parentImageId`), when the caller can see it.',
+    complexity: ({ childComplexity }) => 1 + childComplexity,
+  })
   parentImage(@Root() image: Image, @Ctx() context: Context): Promise<Image | null> | null {
     return image.parentImageId ? loadImage(context, image.region, image.parentImageId) : null;
   }

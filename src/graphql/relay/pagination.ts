@@ -30,6 +30,12 @@ export interface Page<T> {
   pageInfo: PageInfo;
 }
 
+/** The page size connection arguments ask for, as far as it can be told before validation (for cost estimates). */
+export function pageSizeOf(args: { first?: unknown; last?: unknown }): number {
+  const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
+  return Math.min(Math.max(size, 0), MAX_PAGE_SIZE);
+}
+
 function checkSize(value: number, argument: 'first' | 'last'): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
     throw userInputError(`\`${argument}\` must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${value}.`, { argument });
