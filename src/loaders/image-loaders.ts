@@ -9,7 +9,7 @@ import { LIST_QUERY_PARAMS, type ImageInfo, type ListImagesQuery } from '../upst
  * requests; within the request:
  * - identical list calls (same region and query: aliases, fragments, repeats) share one upstream call;
  * - by-id lookups (`image`, `node`, `parentImage`) are deduplicated, run concurrently, and are
- *   answered without a call when a list page of the same request already returned the image;
+ *   answered without a call when a list page of the same request (and region) returned the image;
  * - at most `concurrency` upstream calls are in flight at once.
  */
 
@@ -55,7 +55,8 @@ export class ImageLoaders {
   private readonly pages: DataLoader<PageKey, ImageInfo[], string>;
   private readonly images: DataLoader<ImageKey, ImageInfo | null, string>;
   private readonly listed = new Map<string, ImageInfo>();
-  private readonly pendingPages = new Set<Promise<unknown>>();
+  /** List calls in flight, by region: a by-id lookup waits only for those of its own region. */
+  private readonly pendingPages = new Map<string, Set<Promise<unknown>>>();
 
   constructor(
     private readonly client: CloudImagesClient,
@@ -87,12 +88,17 @@ export class ImageLoaders {
       for (const image of images) this.remember(region, image);
       return images;
     });
-    this.pendingPages.add(call);
+    const pending = this.pendingPages.get(region) ?? new Set<Promise<unknown>>();
+    this.pendingPages.set(region, pending.add(call));
     const settled = (): void => {
-      this.pendingPages.delete(call);
+      pending.delete(call);
     };
     call.then(settled, settled);
     return call;
+  }
+
+  private pendingIn(regions: ReadonlySet<string>): Promise<unknown>[] {
+    return [...regions].flatMap((region) => [...(this.pendingPages.get(region) ?? [])]);
   }
 
   private remember(region: string, image: ImageInfo): void {
@@ -102,8 +108,9 @@ export class ImageLoaders {
   }
 
   private async fetchImages(keys: readonly ImageKey[]): Promise<(ImageInfo | null | Error)[]> {
-    while (this.pendingPages.size > 0) {
-      await Promise.allSettled([...this.pendingPages]);
+    const regions = new Set(keys.map((key) => key.region));
+    for (let waiting = this.pendingIn(regions); waiting.length > 0; waiting = this.pendingIn(regions)) {
+      await Promise.allSettled(waiting);
     }
     return Promise.all(
       keys.map(async (key) => {
