@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_IMAGE_OWNER, PUBLIC_IMAGE_OWNER } from '../../src/emulator/catalog.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, sortedIds, visibleSet, walk, wireBool } from '../helpers/emulator-client.js';
+import { ALICE, BOB, BOOLEAN_PARAMS, sortedIds, visibleSet, walk, wireBool } from '../helpers/emulator-client.js';
 
 const REGION = 'cn-north-4';
 
@@ -18,17 +18,7 @@ afterAll(async () => {
 });
 
 const EXACT = ['id', 'name', 'owner', '__os_type', 'status', 'virtual_env_type', 'visibility', '__imagetype', '__support_kvm_gpu_type', '__support_xen_gpu_type'];
-const BOOLEAN = [
-  '__isregistered',
-  'protected',
-  '__support_diskintensive',
-  '__support_highperformance',
-  '__support_kvm',
-  '__support_kvm_infiniband',
-  '__support_largememory',
-  '__support_xen',
-  '__support_xen_hana',
-];
+const BOOLEAN: readonly string[] = BOOLEAN_PARAMS;
 
 /** The oracle: the documented filter semantics, written independently of the emulator. */
 function oracle(images: readonly ImageInfo[], query: Record<string, string>): ImageInfo[] {

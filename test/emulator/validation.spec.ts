@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
-import { ALICE, BOB, get, listPage, listUrl, rawGet, type Answer } from '../helpers/emulator-client.js';
+import { ALICE, BOB, BOOLEAN_PARAMS, get, listPage, listUrl, rawGet, type Answer } from '../helpers/emulator-client.js';
 
 /** A project id is not a token. */
 const BOB_PROJECT = BOB.projectId;
@@ -90,17 +90,7 @@ describe('400 IEC.000006: illegal query parameters', () => {
     expect(expectServiceError(answer, 'IEC.000006', answer.headers.get('x-request-id'))).toContain(param);
   });
 
-  it.each([
-    '__isregistered',
-    'protected',
-    '__support_diskintensive',
-    '__support_highperformance',
-    '__support_kvm',
-    '__support_kvm_infiniband',
-    '__support_largememory',
-    '__support_xen',
-    '__support_xen_hana',
-  ])('%s takes only "true" or "false"', async (param) => {
+  it.each(BOOLEAN_PARAMS)('%s takes only "true" or "false"', async (param) => {
     for (const value of ['yes', 'True', '1', '']) {
       const answer = await query({ [param]: value });
       expect(expectServiceError(answer, 'IEC.000006', answer.headers.get('x-request-id'))).toContain(param);

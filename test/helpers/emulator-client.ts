@@ -12,6 +12,19 @@ export const BOB = bob;
 
 export const REGIONS = ['cn-north-4', 'cn-east-3', 'ap-southeast-1', 'ap-southeast-3', 'la-north-2', 'tr-west-1', 'eu-west-101'] as const;
 
+/** The upstream's boolean query parameters (the reference's list, written out independently of the emulator). */
+export const BOOLEAN_PARAMS = [
+  '__isregistered',
+  'protected',
+  '__support_diskintensive',
+  '__support_highperformance',
+  '__support_kvm',
+  '__support_kvm_infiniband',
+  '__support_largememory',
+  '__support_xen',
+  '__support_xen_hana',
+] as const;
+
 export type Query = Record<string, string | number>;
 
 export interface Answer {
