@@ -24,8 +24,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
-  } else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-    process.stderr.write(`cannot start the emulator: ${error.message}\n`);
   } else {
     process.stderr.write(`cannot start the emulator: ${error instanceof Error ? error.message : String(error)}\n`);
   }
