@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { pino } from 'pino';
-import { DEFAULT_MAX_QUERY_COST } from '../src/config.js';
+import { DEFAULT_QUERY_LIMITS } from '../src/config.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { createSchema } from '../src/schema.js';
 import { startServer } from '../src/server.js';
@@ -35,7 +35,7 @@ function heapMiB(): number {
 const emulator = await startEmulator();
 const client = new CloudImagesClient({ endpoint: emulator.url, timeoutMs: 10_000, maxAttempts: 1, retryBaseDelayMs: 0, totalBudgetMs: 10_000 });
 const server = await startServer(
-  { schema: await createSchema(), client, log: pino({ level: 'silent' }), loaderOptions: { concurrency: 8 }, production: false, maxQueryCost: DEFAULT_MAX_QUERY_COST },
+  { schema: await createSchema(), client, log: pino({ level: 'silent' }), loaderOptions: { concurrency: 8 }, hideSuggestions: false, introspection: true, sandbox: true, limits: DEFAULT_QUERY_LIMITS, cors: { origins: [], loopback: true } },
   0,
   '127.0.0.1',
 );

@@ -43,13 +43,38 @@ export interface UpstreamConfig {
   concurrency: number;
 }
 
+/** What one GraphQL operation may ask for; anything beyond is refused before any upstream call. */
+export interface QueryLimits {
+  /** Most cost units (upstream calls, plus one per 100 listed rows) an operation may be able to use. */
+  maxCost: number;
+  /** Deepest field nesting (fragments do not count as a level). */
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Most lexical tokens in the document. */
+  maxTokens: number;
+}
+
+/** Which browser origins may call the API (CORS). */
+export interface CorsPolicy {
+  /** Exact origins, as browsers send them (`scheme://host[:port]`). */
+  origins: readonly string[];
+  /** Any `http://localhost:<port>`, `http://127.0.0.1:<port>` or `http://[::1]:<port>` origin too (emulator mode's default). */
+  loopback: boolean;
+}
+
 export interface Config {
   host: string;
   port: number;
+  /** NODE_ENV=production: no field suggestions in errors; with a real endpoint also no introspection and no Sandbox. */
   production: boolean;
+  /** Whether the schema answers introspection (INTROSPECTION, else off only in production with a real endpoint). */
+  introspection: boolean;
+  /** Whether GET /graphql serves Apollo Sandbox (off only in production with a real endpoint). */
+  sandbox: boolean;
   logLevel: string;
-  /** Most upstream calls one GraphQL operation may be able to make; costlier ones are refused. */
-  maxQueryCost: number;
+  limits: QueryLimits;
+  cors: CorsPolicy;
   upstream: UpstreamConfig;
   emulator: EmulatorConfig;
 }
@@ -62,8 +87,8 @@ export const DEMO_TENANTS: readonly Tenant[] = [
 
 export const DEFAULT_EMULATOR_SEED = 20201230;
 
-/** Enough for a full page of 500 with each image's parent (502 calls at most), not for hundreds of pages at once. */
-export const DEFAULT_MAX_QUERY_COST = 600;
+/** The defaults of QueryLimits; the cost fits a full page of 500 with each image's parent (508), not a dozen full pages. */
+export const DEFAULT_QUERY_LIMITS: Readonly<QueryLimits> = { maxCost: 600, maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 1000 };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -144,6 +169,44 @@ const tenants = z
     return list;
   });
 
+const bool = (name: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v === 'true' || v === 'false', `${name} must be true or false`)
+    .transform((v) => v === 'true');
+
+const corsOrigins = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const origins: string[] = [];
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const problem = originProblem(entry);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: `CORS_ORIGINS: "${entry}" ${problem}` });
+        return z.NEVER;
+      }
+      origins.push(entry);
+    }
+    return origins;
+  });
+
+/** Why a string is not an origin exactly as a browser sends it in `Origin`, or undefined when it is one. */
+function originProblem(entry: string): string | undefined {
+  if (entry === '*' || entry === 'null') return 'is not allowed: list exact origins such as https://portal.example.com';
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return 'is not an origin: write scheme://host[:port], e.g. https://portal.example.com';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'is not an origin: the scheme must be http or https';
+  if (url.origin !== entry) return `is not an origin as browsers send it: write "${url.origin}" (no path, no trailing slash, lower-case host, no default port)`;
+  return undefined;
+}
+
 const idList = z
   .string()
   .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean));
@@ -159,7 +222,13 @@ const schema = z.object({
   UPSTREAM_RETRY_BASE_MS: int('UPSTREAM_RETRY_BASE_MS', 0, 60_000).optional(),
   UPSTREAM_TOTAL_BUDGET_MS: int('UPSTREAM_TOTAL_BUDGET_MS', 1, 600_000).optional(),
   UPSTREAM_CONCURRENCY: int('UPSTREAM_CONCURRENCY', 1, 256).optional(),
+  INTROSPECTION: bool('INTROSPECTION').optional(),
+  CORS_ORIGINS: corsOrigins.optional(),
   MAX_QUERY_COST: int('MAX_QUERY_COST', 1, 100_000).optional(),
+  MAX_QUERY_DEPTH: int('MAX_QUERY_DEPTH', 1, 100).optional(),
+  MAX_QUERY_ALIASES: int('MAX_QUERY_ALIASES', 0, 1000).optional(),
+  MAX_QUERY_DIRECTIVES: int('MAX_QUERY_DIRECTIVES', 0, 1000).optional(),
+  MAX_QUERY_TOKENS: int('MAX_QUERY_TOKENS', 10, 100_000).optional(),
   EMULATOR_PORT: port('EMULATOR_PORT').optional(),
   EMULATOR_TENANTS: tenants.optional(),
   EMULATOR_SEED: int('EMULATOR_SEED', 0, 2 ** 32 - 1).optional(),
@@ -183,12 +252,25 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const emulatorMode = e.CLOUDIMAGES_ENDPOINT === undefined;
+  // The emulator serves demo data only: exploring it stays easy even under NODE_ENV=production.
+  const exploreable = !production || emulatorMode;
   return {
     host: e.HOST ?? '127.0.0.1',
     port: e.PORT ?? 4000,
     production,
+    introspection: e.INTROSPECTION ?? exploreable,
+    sandbox: exploreable,
     logLevel: e.LOG_LEVEL ?? 'info',
-    maxQueryCost: e.MAX_QUERY_COST ?? DEFAULT_MAX_QUERY_COST,
+    limits: {
+      maxCost: e.MAX_QUERY_COST ?? DEFAULT_QUERY_LIMITS.maxCost,
+      maxDepth: e.MAX_QUERY_DEPTH ?? DEFAULT_QUERY_LIMITS.maxDepth,
+      maxAliases: e.MAX_QUERY_ALIASES ?? DEFAULT_QUERY_LIMITS.maxAliases,
+      maxDirectives: e.MAX_QUERY_DIRECTIVES ?? DEFAULT_QUERY_LIMITS.maxDirectives,
+      maxTokens: e.MAX_QUERY_TOKENS ?? DEFAULT_QUERY_LIMITS.maxTokens,
+    },
+    // Emulator mode lets any frontend dev server on this machine in; a real endpoint, only what is listed.
+    cors: e.CORS_ORIGINS ? { origins: e.CORS_ORIGINS, loopback: false } : { origins: [], loopback: emulatorMode },
     upstream: {
       endpoint: e.CLOUDIMAGES_ENDPOINT,
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,

@@ -19,7 +19,18 @@ async function main(): Promise<void> {
   const client = new CloudImagesClient({ ...config.upstream, endpoint });
   const sandboxToken = emulator?.tenants[0]?.token;
   const server = await startServer(
-    { schema: await createSchema(), client, log, loaderOptions: { concurrency: config.upstream.concurrency }, production: config.production, maxQueryCost: config.maxQueryCost, ...(sandboxToken ? { sandboxToken } : {}) },
+    {
+      schema: await createSchema(),
+      client,
+      log,
+      loaderOptions: { concurrency: config.upstream.concurrency },
+      hideSuggestions: config.production,
+      introspection: config.introspection,
+      sandbox: config.sandbox,
+      limits: config.limits,
+      cors: config.cors,
+      ...(sandboxToken ? { sandboxToken } : {}),
+    },
     config.port,
     config.host,
   );

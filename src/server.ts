@@ -7,11 +7,14 @@ import type { GraphQLSchema } from 'graphql';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { createFormatError } from './apollo/format-error.js';
 import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { queryCost } from './apollo/query-cost.js';
+import { queryLimitRules } from './apollo/query-limits.js';
 import { createContext, type Context } from './context.js';
-import { formatError } from './graphql/errors.js';
+import type { CorsPolicy, QueryLimits } from './config.js';
+import { useCors } from './http/cors.js';
 import { useJsonErrors } from './http/json-errors.js';
 import { useRequestId } from './http/request-id.js';
 import type { LoaderOptions } from './loaders/image-loaders.js';
@@ -24,9 +27,13 @@ export interface ServerOptions {
   client: CloudImagesClient;
   log: Logger;
   loaderOptions: LoaderOptions;
-  production: boolean;
-  /** Most upstream calls one operation may be able to make (see apollo/query-cost.ts). */
-  maxQueryCost: number;
+  /** Strip "Did you mean …?" schema hints from error messages. */
+  hideSuggestions: boolean;
+  introspection: boolean;
+  /** Apollo Sandbox on GET /graphql from a browser; otherwise no landing page. */
+  sandbox: boolean;
+  limits: QueryLimits;
+  cors: CorsPolicy;
   /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
 }
@@ -43,16 +50,20 @@ export async function startServer(options: ServerOptions, port: number, host: st
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<Context>({
     schema: options.schema,
-    introspection: true,
+    introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
-    formatError,
+    // Apollo's CSRF prevention is on by default and stays on: a text/plain or form POST is refused.
+    csrfPrevention: true,
+    parseOptions: { maxTokens: options.limits.maxTokens },
+    validationRules: queryLimitRules(options.limits),
+    formatError: createFormatError({ hideSuggestions: options.hideSuggestions }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP cache hints are served (responses are per caller), so the per-field cache-control work is skipped.
       ApolloServerPluginCacheControlDisabled(),
       logInternalErrors(),
-      queryCost(options.maxQueryCost),
-      await landingPage(options.production, options.sandboxToken),
+      queryCost(options.limits.maxCost),
+      await landingPage(options.sandbox, options.sandboxToken),
     ],
   });
   await apollo.start();
@@ -66,6 +77,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
   });
   app.use(
     '/graphql',
+    ...useCors(options.cors),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext({ client: options.client, loaderOptions: options.loaderOptions, log: options.log }, req.headers, String(res.locals.requestId)),

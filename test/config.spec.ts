@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_EMULATOR_SEED, DEMO_TENANTS, defaultEmulatorFaults, loadConfig, loadEmulatorConfig, type Env } from '../src/config.js';
+import { ConfigError, DEFAULT_EMULATOR_SEED, DEFAULT_QUERY_LIMITS, DEMO_TENANTS, defaultEmulatorFaults, loadConfig, loadEmulatorConfig, type Env } from '../src/config.js';
 import { startEmulator } from '../src/emulator/server.js';
 
 function problemsOf(load: () => unknown): string[] {
@@ -61,6 +61,11 @@ describe('loadConfig', () => {
     ['HOST=a/b', { HOST: 'a/b' }, /HOST/],
     ['LOG_LEVEL=verbose', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
     ['UPSTREAM_CONCURRENCY=0', { UPSTREAM_CONCURRENCY: '0' }, /UPSTREAM_CONCURRENCY/],
+    ['INTROSPECTION=yes', { INTROSPECTION: 'yes' }, /INTROSPECTION must be true or false/],
+    ['MAX_QUERY_DEPTH=0', { MAX_QUERY_DEPTH: '0' }, /MAX_QUERY_DEPTH/],
+    ['MAX_QUERY_ALIASES=many', { MAX_QUERY_ALIASES: 'many' }, /MAX_QUERY_ALIASES/],
+    ['MAX_QUERY_DIRECTIVES=-1', { MAX_QUERY_DIRECTIVES: '-1' }, /MAX_QUERY_DIRECTIVES/],
+    ['MAX_QUERY_TOKENS=5', { MAX_QUERY_TOKENS: '5' }, /MAX_QUERY_TOKENS/],
   ])('%s is a ConfigError naming the variable', (_label, env, pattern) => {
     const problems = problemsOf(() => loadConfig(env));
     expect(problems).toHaveLength(1);
@@ -71,6 +76,71 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig({ PORT: 'x', EMULATOR_TENANTS: 'nonsense', EMULATOR_SEED: 'y' }));
     expect(problems).toHaveLength(3);
     expect(() => loadConfig({ PORT: 'x' })).toThrow(/Invalid configuration/);
+  });
+});
+
+describe('production defaults', () => {
+  const endpoint = 'https://iecs.myhuaweicloud.com';
+
+  it('development: introspection and Sandbox on, suggestions kept', () => {
+    expect(loadConfig({ CLOUDIMAGES_ENDPOINT: endpoint })).toMatchObject({ production: false, introspection: true, sandbox: true });
+  });
+
+  it('production with a real endpoint: introspection and Sandbox off', () => {
+    expect(loadConfig({ NODE_ENV: 'production', CLOUDIMAGES_ENDPOINT: endpoint })).toMatchObject({ production: true, introspection: false, sandbox: false });
+  });
+
+  it('production in emulator mode keeps introspection and Sandbox (demo data only)', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, introspection: true, sandbox: true });
+  });
+
+  it('INTROSPECTION overrides the default either way', () => {
+    expect(loadConfig({ NODE_ENV: 'production', CLOUDIMAGES_ENDPOINT: endpoint, INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({ INTROSPECTION: 'FALSE' }).introspection).toBe(false);
+  });
+
+  it('query limits have defaults and can be set', () => {
+    expect(loadConfig({}).limits).toEqual(DEFAULT_QUERY_LIMITS);
+    expect(DEFAULT_QUERY_LIMITS).toEqual({ maxCost: 600, maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 1000 });
+    expect(loadConfig({ MAX_QUERY_COST: '50', MAX_QUERY_DEPTH: '5', MAX_QUERY_ALIASES: '0', MAX_QUERY_DIRECTIVES: '3', MAX_QUERY_TOKENS: '400' }).limits).toEqual({
+      maxCost: 50,
+      maxDepth: 5,
+      maxAliases: 0,
+      maxDirectives: 3,
+      maxTokens: 400,
+    });
+  });
+});
+
+describe('CORS_ORIGINS', () => {
+  it('defaults to any loopback origin in emulator mode and to none with a real endpoint', () => {
+    expect(loadConfig({}).cors).toEqual({ origins: [], loopback: true });
+    expect(loadConfig({ CLOUDIMAGES_ENDPOINT: 'https://iecs.myhuaweicloud.com' }).cors).toEqual({ origins: [], loopback: false });
+  });
+
+  it('parses exact origins, trimming spaces and skipping empty entries; the list replaces the default', () => {
+    expect(loadConfig({ CORS_ORIGINS: ' https://portal.example.com , http://localhost:5173,,http://[::1]:8080 ' }).cors).toEqual({
+      origins: ['https://portal.example.com', 'http://localhost:5173', 'http://[::1]:8080'],
+      loopback: false,
+    });
+  });
+
+  it.each<[string, RegExp]>([
+    ['*', /"\*" is not allowed/],
+    ['null', /"null" is not allowed/],
+    ['portal.example.com', /"portal.example.com" is not an origin/],
+    ['https://portal.example.com/', /write "https:\/\/portal.example.com"/],
+    ['https://portal.example.com/app', /"https:\/\/portal.example.com\/app" is not an origin/],
+    ['https://Portal.Example.com', /write "https:\/\/portal.example.com"/],
+    ['https://portal.example.com:443', /write "https:\/\/portal.example.com"/],
+    ['https://portal.example.com?x=1', /is not an origin/],
+    ['ftp://portal.example.com', /scheme must be http or https/],
+    ['https://user@portal.example.com', /is not an origin/],
+  ])('%s stops start-up with a message naming it', (value, pattern) => {
+    const problems = problemsOf(() => loadConfig({ CORS_ORIGINS: `http://localhost:5173,${value}` }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^CORS_ORIGINS: /);
+    expect(problems[0]).toMatch(pattern);
   });
 });
 

@@ -79,7 +79,28 @@ describe('npm start (dist/main.js)', () => {
       body: JSON.stringify({ query: '{ images(region: "cn-north-4", first: 500) { nodes { parentImage { parentImage { name } } } } }' }),
     });
     expect(costly.status).toBe(400);
-    expect(((await costly.json()) as { errors: { extensions: { code: string; cost: number } }[] }).errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 1002 });
+    expect(((await costly.json()) as { errors: { extensions: { code: string; cost: number } }[] }).errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 1008 });
+
+    // A frontend dev server on this machine may call it out of the box.
+    const preflight = await fetch(`${match[1]}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-auth-token' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+
+  it('under NODE_ENV=production in emulator mode, keeps Sandbox and introspection (demo data only)', async () => {
+    const child = start({ NODE_ENV: 'production' });
+    const { match } = await waitForLine(child, /GraphQL at (http:\/\/\S+)\/graphql/);
+    const sandbox = await fetch(`${match[1]}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await sandbox.text()).toContain('embeddable-sandbox');
+    const introspection = await fetch(`${match[1]}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+    });
+    expect(await introspection.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
   });
 
   describe('with CLOUDIMAGES_ENDPOINT', () => {
@@ -104,6 +125,36 @@ describe('npm start (dist/main.js)', () => {
       const body = (await response.json()) as { data: { images: { nodes: { imageId: string }[] } } };
       expect(body.data.images.nodes).toHaveLength(1);
       expect(upstream.apiRequests.map((r) => r.projectId)).toContain('p1');
+      // No origin is allowed unless CORS_ORIGINS lists it.
+      const preflight = await fetch(`${match[1]}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('in production: no introspection, no Sandbox, listed CORS origins only; INTROSPECTION=true turns introspection back on', async () => {
+      const env = { CLOUDIMAGES_ENDPOINT: upstream.url, NODE_ENV: 'production', CORS_ORIGINS: 'https://portal.example.com' };
+      const introspect = async (url: string) =>
+        fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+        });
+      const locked = (await waitForLine(start(env), /GraphQL at (http:\/\/\S+)\/graphql/)).match[1]!;
+      const refused = await introspect(locked);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const page = await fetch(`${locked}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('sandbox');
+      const preflight = await fetch(`${locked}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://portal.example.com', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://portal.example.com');
+
+      const opened = (await waitForLine(start({ ...env, INTROSPECTION: 'true' }), /GraphQL at (http:\/\/\S+)\/graphql/)).match[1]!;
+      expect(await (await introspect(opened)).json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
     });
   });
 
@@ -113,6 +164,8 @@ describe('npm start (dist/main.js)', () => {
     [{ CLOUDIMAGES_ENDPOINT: 'not a url' }, /CLOUDIMAGES_ENDPOINT must be an absolute http\(s\) URL/],
     [{ CLOUDIMAGES_ENDPOINT: 'ftp://example.invalid' }, /CLOUDIMAGES_ENDPOINT must use http or https/],
     [{ EMULATOR_TENANTS: 'no-colon' }, /EMULATOR_TENANTS must be token:projectId pairs/],
+    [{ CORS_ORIGINS: 'https://portal.example.com,https://portal.example.com/app' }, /CORS_ORIGINS: "https:\/\/portal.example.com\/app" is not an origin/],
+    [{ MAX_QUERY_DEPTH: '0' }, /MAX_QUERY_DEPTH must be a whole number from 1 to 100/],
   ])('refuses bad configuration %o with a clear message and no stack trace', async (env, message) => {
     const { code, stderr } = await runToExit(env);
     expect(code).toBe(1);

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
@@ -14,10 +15,11 @@ function examplesFile(): URL {
 
 /**
  * Apollo Sandbox on `GET /graphql` from a browser, opened on the example operations and, when a
- * token is given (emulator mode: a demo token is no secret), with it in the headers.
+ * token is given (emulator mode: a demo token is no secret), with it in the headers. Without
+ * `sandbox` (production with a real endpoint) no landing page at all.
  */
-export async function landingPage(production: boolean, sandboxToken?: string): Promise<ApolloServerPlugin> {
-  if (production) return ApolloServerPluginLandingPageProductionDefault({ footer: false });
+export async function landingPage(sandbox: boolean, sandboxToken?: string): Promise<ApolloServerPlugin> {
+  if (!sandbox) return ApolloServerPluginLandingPageDisabled();
   const headers = sandboxToken ? { 'X-Auth-Token': sandboxToken } : undefined;
   return ApolloServerPluginLandingPageLocalDefault({
     footer: false,

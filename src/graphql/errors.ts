@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { CloudImagesError } from '../upstream/errors.js';
 
@@ -24,29 +24,4 @@ export function isInternalError(error: unknown): boolean {
   if (original instanceof CloudImagesError) return false;
   const code = original instanceof GraphQLError ? original.extensions.code : error instanceof GraphQLError ? error.extensions.code : undefined;
   return typeof code !== 'string' || code === ErrorCode.INTERNAL_SERVER_ERROR;
-}
-
-/**
- * Apollo's `formatError`: upstream failures get their code and `extensions.upstream`; errors this
- * API raised on purpose keep theirs; anything else is an internal error whose details stay in the
- * log (see apollo/log-internal-errors.ts). No stack trace ever leaves the server.
- */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-  if (original instanceof CloudImagesError) {
-    return {
-      ...formatted,
-      message: original.message,
-      extensions: {
-        code: original.code,
-        ...(original.upstream ? { upstream: original.upstream } : {}),
-        ...(original.retryAfterSeconds !== undefined ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
-      },
-    };
-  }
-  if (typeof extensions.code === 'string' && extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    return { ...formatted, extensions };
-  }
-  return { ...formatted, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_QUERY_COST } from '../../src/config.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/config.js';
 import { startApi, type ApiHarness } from '../helpers/api-server.js';
 
-/** Operations that could make more upstream calls than the limit are refused before any call. */
+/**
+ * Operations whose cost (upstream calls, each 1 plus 1 per 100 rows it may return) is over the
+ * limit are refused before any call.
+ */
 
 let api: ApiHarness;
 beforeAll(async () => {
-  api = await startApi();
+  // Aliases and tokens are limited on their own (query-limits.spec.ts); here the cost alone is under test.
+  api = await startApi({ limits: { maxAliases: 1000, maxTokens: 100_000 } });
 });
 afterAll(async () => {
   await api.close();
@@ -22,37 +26,61 @@ async function post(query: string, variables: Record<string, unknown> = {}) {
 }
 
 describe('query cost', () => {
-  it('refuses 400 aliased pages of 500 with BAD_USER_INPUT, its cost and the limit, and makes no upstream call', async () => {
+  it('refuses the alias bomb, 300 aliased pages of 500 (150,000 images), with its cost and the limit, and makes no upstream call', async () => {
     api.emulator.clearRequests();
-    const aliases = Array.from({ length: 400 }, (_, i) => `p${i}: images(region: "cn-north-4", first: 500, filter: { name: "n${i}" }) { nodes { imageId } }`).join('\n');
+    const aliases = Array.from({ length: 300 }, (_, i) => `p${i}: images(region: "cn-north-4", first: 500, filter: { name: "n${i}" }) { nodes { imageId } }`).join('\n');
     const { status, body } = await post(`{ ${aliases} }`);
     expect(status).toBe(400);
     expect(body.errors).toHaveLength(1);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 800, maxCost: DEFAULT_MAX_QUERY_COST });
+    // Each: the call for 500 rows (1 + 5) and the probe (1 + 1).
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 300 * 8, maxCost: DEFAULT_QUERY_LIMITS.maxCost });
+    expect(body.errors?.[0]?.message).toContain(`the limit is ${DEFAULT_QUERY_LIMITS.maxCost}`);
     expect(api.emulator.apiRequests).toHaveLength(0);
+  });
+
+  it('prices a listing by its rows: first 0, 20, 99, 100, 499 and 500', async () => {
+    const strict = await startApi({ limits: { maxCost: 1 } });
+    try {
+      const costs: Record<number, unknown> = {};
+      for (const n of [0, 20, 99, 100, 499, 500]) {
+        const refused = await strict.query(`{ images(region: "cn-north-4", first: ${n}) { nodes { imageId } } }`);
+        costs[n] = refused.errors?.[0]?.extensions?.cost;
+      }
+      // 1 per call plus 1 per started 100 rows (the extra row included); a full page adds a probe of 2.
+      expect(costs).toEqual({ 0: 2, 20: 2, 99: 2, 100: 3, 499: 6, 500: 8 });
+    } finally {
+      await strict.close();
+    }
   });
 
   it('counts parents per image of the page, and nested parents', async () => {
     const { body } = await post('{ images(region: "cn-north-4", first: 300) { nodes { parentImage { parentImage { name } } } } }');
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 2 + 300 * 2 });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 5 + 300 * 2 });
   });
 
   it('reads page sizes from variables', async () => {
     const query = 'query ($n: Int) { a: images(region: "cn-north-4", first: $n) { nodes { parentImage { parentImage { name } } } } b: image(region: "cn-north-4", imageId: "x") { name } }';
     const refused = await post(query, { n: 500 });
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 2 + 500 * 2 + 1 });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 8 + 500 * 2 + 1 });
     const allowed = await post(query, { n: 100 });
     expect(allowed.body.errors).toBeUndefined();
   });
 
-  it('lets the heaviest documented query through: a page of 500 with every parent', async () => {
+  it('lets the heaviest documented query through: a page of 500 with every parent (cost 508)', async () => {
     const { status, body } = await post('{ images(region: "cn-north-4", first: 500) { nodes { imageId parentImage { name } } pageInfo { hasNextPage } } }');
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
+    const strict = await startApi({ limits: { maxCost: 507 } });
+    try {
+      const refused = await strict.query('{ images(region: "cn-north-4", first: 500) { nodes { imageId parentImage { name } } pageInfo { hasNextPage } } }');
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 508 });
+    } finally {
+      await strict.close();
+    }
   });
 
   it('can be set lower', async () => {
-    const strict = await startApi({ maxQueryCost: 5 });
+    const strict = await startApi({ limits: { maxCost: 5 } });
     try {
       strict.emulator.clearRequests();
       const refused = await strict.query('{ images(region: "cn-north-4", first: 4) { nodes { parentImage { name } } } }');

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { DEFAULT_MAX_QUERY_COST } from '../../src/config.js';
+import { DEFAULT_QUERY_LIMITS, type CorsPolicy, type QueryLimits } from '../../src/config.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { createSchema } from '../../src/schema.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -33,7 +33,11 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   client?: Partial<ClientOptions>;
   concurrency?: number;
-  maxQueryCost?: number;
+  limits?: Partial<QueryLimits>;
+  /** Default: emulator mode's (any loopback origin). */
+  cors?: CorsPolicy;
+  /** Production with a real endpoint: no suggestions, no introspection, no Sandbox. */
+  production?: boolean;
   /** Where the server logs (default: silent). */
   log?: Logger;
   /** Point the client somewhere else than the emulator (e.g. a stub server). */
@@ -56,8 +60,11 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       client,
       log: options.log ?? pino({ level: 'silent' }),
       loaderOptions: { concurrency: options.concurrency ?? 8 },
-      production: false,
-      maxQueryCost: options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST,
+      hideSuggestions: options.production ?? false,
+      introspection: !options.production,
+      sandbox: !options.production,
+      limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
+      cors: options.cors ?? { origins: [], loopback: true },
       sandboxToken: ALICE,
     },
     0,

@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import type { ImageInfo } from '../../upstream/wire.js';
 import { ConnectionArgs } from '../relay/connection.args.js';
 import { listingBinding } from '../relay/cursor.js';
-import { paginate, pageSizeOf, planPage } from '../relay/pagination.js';
+import { pageCost, paginate, pageSizeOf, planPage } from '../relay/pagination.js';
 import { ImageConnection, ImageEdge } from './image-connection.type.js';
 import { ImageFilter } from './image-filter.input.js';
 import { toListQuery } from './image-query.js';
@@ -16,8 +16,8 @@ import { Image } from './image.type.js';
 export class ImageResolver {
   @Query(() => ImageConnection, {
     description: 'The images the caller can see in a region, as a Relay connection over the upstream listing.',
-    // One page call, maybe one probe, then whatever each image's fields cost.
-    complexity: ({ args, childComplexity }) => 2 + pageSizeOf(args) * childComplexity,
+    // The page call and maybe a probe, priced by their rows, then whatever each image's fields cost.
+    complexity: ({ args, childComplexity }) => pageCost(pageSizeOf(args)) + pageSizeOf(args) * childComplexity,
   })
   async images(
     @Arg('region', () => String, { description: 'Region id, e.g. "cn-north-4".' }) region: string,

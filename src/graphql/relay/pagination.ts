@@ -36,6 +36,19 @@ export function pageSizeOf(args: { first?: unknown; last?: unknown }): number {
   return Math.min(Math.max(size, 0), MAX_PAGE_SIZE);
 }
 
+/** Rows one cost unit pays for: a listing is priced by what it returns, not only by the calls it makes. */
+export const ROWS_PER_COST_UNIT = 100;
+
+/**
+ * Cost units of one page of `size` rows (before each row's own fields): its upstream call (the
+ * extra row included) and, for a full page of 500, the `limit=1` probe; each call 1 plus 1 per
+ * ROWS_PER_COST_UNIT rows it may return.
+ */
+export function pageCost(size: number): number {
+  const call = (rows: number): number => 1 + Math.ceil(rows / ROWS_PER_COST_UNIT);
+  return call(Math.min(size + 1, MAX_PAGE_SIZE)) + (size === MAX_PAGE_SIZE ? call(1) : 0);
+}
+
 function checkSize(value: number, argument: 'first' | 'last'): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
     throw userInputError(`\`${argument}\` must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${value}.`, { argument });
