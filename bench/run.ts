@@ -1,10 +1,7 @@
 import 'reflect-metadata';
 import { pino } from 'pino';
-import { DEFAULT_QUERY_LIMITS } from '../src/config.js';
-import { startEmulator } from '../src/emulator/server.js';
-import { createSchema } from '../src/schema.js';
-import { startServer } from '../src/server.js';
-import { CloudImagesClient } from '../src/upstream/client.js';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 
 /**
  * `npm run bench`: the GraphQL layer against the REST call it wraps, both over loopback HTTP to the
@@ -32,13 +29,10 @@ function heapMiB(): number {
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-const emulator = await startEmulator();
-const client = new CloudImagesClient({ endpoint: emulator.url, timeoutMs: 10_000, maxAttempts: 1, retryBaseDelayMs: 0, totalBudgetMs: 10_000 });
-const server = await startServer(
-  { schema: await createSchema(), client, log: pino({ level: 'silent' }), loaderOptions: { concurrency: 8 }, hideSuggestions: false, introspection: true, sandbox: true, limits: DEFAULT_QUERY_LIMITS, cors: { origins: [], loopback: true } },
-  0,
-  '127.0.0.1',
-);
+// The product as `npm start` wires it (embedded emulator), on a free loopback port.
+const app = await createApp(loadConfig({ PORT: '0', UPSTREAM_MAX_ATTEMPTS: '1' }), { log: pino({ level: 'silent' }) });
+const emulator = app.emulator!;
+const server = app.server;
 
 const rest = (limit: number) => async () => {
   const response = await fetch(`${emulator.url}/v1/cloudimages/${REGION}?limit=${limit}&sort_key=created_at&sort_dir=desc`, { headers: { 'x-auth-token': TOKEN } });
@@ -74,9 +68,7 @@ const aliases = Array.from({ length: 10 }, (_, i) => `a${i}: image(region: "${RE
 await graphql(`{ ${aliases} }`)();
 const callsFor10Aliases = emulator.apiRequests.length;
 
-await server.close();
-await client.close();
-await emulator.close();
+await app.close();
 
 const rows: [string, number, number][] = [
   ['GraphQL page of 20 (all fields) / REST page of 21, mean latency', gql20 / rest21, 4],

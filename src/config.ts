@@ -2,33 +2,31 @@ import { z } from 'zod';
 
 /** The only reader of `process.env`: everything else receives typed, validated settings. */
 
-export interface Tenant {
+/** A token the embedded emulator accepts, and the project it stands for. */
+export interface EmulatorTenant {
   token: string;
   projectId: string;
 }
 
-export interface EmulatorFaults {
-  /** Added to every response, in milliseconds. */
-  latencyMs: number;
-  /** Share of requests (0..1) answered 500 or 503 instead. */
-  errorRate: number;
-  /** Every `throttleEvery` requests, the next `throttleBurst` get 429 APIGW.0308; 0 turns it off. */
-  throttleEvery: number;
-  throttleBurst: number;
-  /** Seconds sent in `Retry-After` with a 429. */
-  retryAfterSeconds: number;
-  /** Share of 200 answers (0..1) whose JSON body is cut short. */
-  malformedRate: number;
-  /** Image ids whose by-id lookups (`?id=`) always fail with 500. */
-  failImageIds: string[];
-}
-
-export interface EmulatorConfig {
-  host: string;
+/**
+ * What EMULATOR_* change about the embedded emulator: `undefined` (or a missing knob) leaves the
+ * emulator's own default; the defaults (demo tenants, data seed, no faults) live in src/emulator/,
+ * which the product path does not import. Structurally an `EmulatorOptions` of src/emulator/.
+ */
+export interface EmulatorOverrides {
+  /** EMULATOR_PORT, else 0: a free loopback port. */
   port: number;
-  tenants: Tenant[];
-  seed: number;
-  faults: EmulatorFaults;
+  tenants?: EmulatorTenant[] | undefined;
+  seed?: number | undefined;
+  faults: {
+    latencyMs?: number | undefined;
+    errorRate?: number | undefined;
+    throttleEvery?: number | undefined;
+    throttleBurst?: number | undefined;
+    retryAfterSeconds?: number | undefined;
+    malformedRate?: number | undefined;
+    failImageIds?: string[] | undefined;
+  };
 }
 
 export interface UpstreamConfig {
@@ -41,6 +39,14 @@ export interface UpstreamConfig {
   totalBudgetMs: number;
   /** Upstream calls one GraphQL request may have in flight at once. */
   concurrency: number;
+  /** Upstream calls the whole process may have in flight at once; requests over their share wait, in turn. */
+  maxInFlight: number;
+  /** Consecutive upstream outages (5xx, timeouts, unreachable) that open the circuit breaker. */
+  breakerFailures: number;
+  /** How long an open breaker refuses calls before letting one probe through. */
+  breakerOpenMs: number;
+  /** Most time one GraphQL request may take; its upstream calls are cancelled then (and when its client disconnects). */
+  requestDeadlineMs: number;
 }
 
 /** What one GraphQL operation may ask for; anything beyond is refused before any upstream call. */
@@ -76,16 +82,8 @@ export interface Config {
   limits: QueryLimits;
   cors: CorsPolicy;
   upstream: UpstreamConfig;
-  emulator: EmulatorConfig;
+  emulator: EmulatorOverrides;
 }
-
-/** Demo tenants of the emulator, documented in the README. */
-export const DEMO_TENANTS: readonly Tenant[] = [
-  { token: 'demo-token-alice', projectId: '0a5b4c3d2e1f4a9b8c7d6e5f4a3b2c1d' },
-  { token: 'demo-token-bob', projectId: '9f8e7d6c5b4a49382716a5b4c3d2e1f0' },
-];
-
-export const DEFAULT_EMULATOR_SEED = 20201230;
 
 /** The defaults of QueryLimits; the cost fits a full page of 500 with each image's parent (508), not a dozen full pages. */
 export const DEFAULT_QUERY_LIMITS: Readonly<QueryLimits> = { maxCost: 600, maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 1000 };
@@ -149,7 +147,7 @@ const tenants = z
   .string()
   .trim()
   .transform((value, ctx) => {
-    const list: Tenant[] = [];
+    const list: EmulatorTenant[] = [];
     for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
       const match = /^([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
       if (!match) {
@@ -222,6 +220,10 @@ const schema = z.object({
   UPSTREAM_RETRY_BASE_MS: int('UPSTREAM_RETRY_BASE_MS', 0, 60_000).optional(),
   UPSTREAM_TOTAL_BUDGET_MS: int('UPSTREAM_TOTAL_BUDGET_MS', 1, 600_000).optional(),
   UPSTREAM_CONCURRENCY: int('UPSTREAM_CONCURRENCY', 1, 256).optional(),
+  UPSTREAM_MAX_IN_FLIGHT: int('UPSTREAM_MAX_IN_FLIGHT', 1, 4096).optional(),
+  BREAKER_FAILURES: int('BREAKER_FAILURES', 1, 1000).optional(),
+  BREAKER_OPEN_MS: int('BREAKER_OPEN_MS', 1, 3_600_000).optional(),
+  REQUEST_DEADLINE_MS: int('REQUEST_DEADLINE_MS', 1, 600_000).optional(),
   INTROSPECTION: bool('INTROSPECTION').optional(),
   CORS_ORIGINS: corsOrigins.optional(),
   MAX_QUERY_COST: int('MAX_QUERY_COST', 1, 100_000).optional(),
@@ -278,49 +280,24 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseDelayMs: e.UPSTREAM_RETRY_BASE_MS ?? 200,
       totalBudgetMs: e.UPSTREAM_TOTAL_BUDGET_MS ?? 20_000,
       concurrency: e.UPSTREAM_CONCURRENCY ?? 8,
+      maxInFlight: e.UPSTREAM_MAX_IN_FLIGHT ?? 64,
+      breakerFailures: e.BREAKER_FAILURES ?? 5,
+      breakerOpenMs: e.BREAKER_OPEN_MS ?? 10_000,
+      requestDeadlineMs: e.REQUEST_DEADLINE_MS ?? 25_000,
     },
     emulator: {
-      host: '127.0.0.1',
       port: e.EMULATOR_PORT ?? 0,
-      tenants: e.EMULATOR_TENANTS ?? [...DEMO_TENANTS],
-      seed: e.EMULATOR_SEED ?? DEFAULT_EMULATOR_SEED,
+      tenants: e.EMULATOR_TENANTS,
+      seed: e.EMULATOR_SEED,
       faults: {
-        ...defaultEmulatorFaults(),
-        ...definedOnly({
-          latencyMs: e.EMULATOR_LATENCY_MS,
-          errorRate: e.EMULATOR_ERROR_RATE,
-          throttleEvery: e.EMULATOR_THROTTLE_EVERY,
-          throttleBurst: e.EMULATOR_THROTTLE_BURST,
-          retryAfterSeconds: e.EMULATOR_RETRY_AFTER_S,
-          malformedRate: e.EMULATOR_MALFORMED_RATE,
-          failImageIds: e.EMULATOR_FAIL_IMAGE_IDS,
-        }),
+        latencyMs: e.EMULATOR_LATENCY_MS,
+        errorRate: e.EMULATOR_ERROR_RATE,
+        throttleEvery: e.EMULATOR_THROTTLE_EVERY,
+        throttleBurst: e.EMULATOR_THROTTLE_BURST,
+        retryAfterSeconds: e.EMULATOR_RETRY_AFTER_S,
+        malformedRate: e.EMULATOR_MALFORMED_RATE,
+        failImageIds: e.EMULATOR_FAIL_IMAGE_IDS,
       },
     },
   };
-}
-
-/** Settings of the emulator when it runs on its own (`npm run emulator`): PORT is its port. */
-export function loadEmulatorConfig(env: Env = process.env, argv: readonly string[] = []): EmulatorConfig {
-  const flagAt = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
-  const [source, value] =
-    flagAt >= 0
-      ? ['--port', (argv[flagAt]!.includes('=') ? argv[flagAt]!.slice('--port='.length) : argv[flagAt + 1]) ?? '']
-      : env.PORT
-        ? ['PORT', env.PORT]
-        : ['EMULATOR_PORT', env.EMULATOR_PORT ?? '8090'];
-  const checked = port(source).safeParse(value);
-  if (!checked.success) throw new ConfigError(checked.error.issues.map((issue) => issue.message));
-  const config = loadConfig({ ...env, PORT: undefined, EMULATOR_PORT: String(checked.data) });
-  return { ...config.emulator, host: config.host };
-}
-
-/** The entries of an object whose value is not undefined. */
-export function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/** No faults: what the emulator plays unless told otherwise. */
-export function defaultEmulatorFaults(): EmulatorFaults {
-  return { latencyMs: 0, errorRate: 0, throttleEvery: 0, throttleBurst: 0, retryAfterSeconds: 2, malformedRate: 0, failImageIds: [] };
 }

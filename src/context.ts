@@ -2,16 +2,19 @@ import { GraphQLError } from 'graphql';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { ErrorCode } from './graphql/errors.js';
-import { createLoaders, type ImageLoaders, type LoaderOptions } from './loaders/image-loaders.js';
+import type { FairGate } from './images/fair-gate.js';
+import { ImageSource } from './images/image-source.js';
 import type { CloudImagesClient, Credentials } from './upstream/client.js';
 
 /** What every resolver of one GraphQL request sees. Built fresh per request: nothing is shared. */
 export interface Context {
   /** The caller's credentials, forwarded upstream; undefined when none were sent. */
   credentials: Credentials | undefined;
-  loaders: ImageLoaders;
+  images: ImageSource;
   requestId: string;
   log: Logger;
+  /** Fires at the request's deadline or when its client goes away. */
+  signal: AbortSignal;
 }
 
 /** IAM tokens are long (several KB) base64-like strings; anything else is refused before it goes anywhere. */
@@ -37,16 +40,26 @@ export function credentialsFrom(headers: IncomingHttpHeaders): Credentials | und
 
 export interface ContextDeps {
   client: CloudImagesClient;
-  loaderOptions: LoaderOptions;
+  /** The process-wide bound on upstream calls in flight. */
+  gate: FairGate;
+  /** Upstream calls one request may have in flight at once. */
+  concurrency: number;
   log: Logger;
 }
 
-export function createContext(deps: ContextDeps, headers: IncomingHttpHeaders, requestId: string): Context {
+export interface RequestInfo {
+  headers: IncomingHttpHeaders;
+  requestId: string;
+  signal: AbortSignal;
+}
+
+export function createContext(deps: ContextDeps, { headers, requestId, signal }: RequestInfo): Context {
   const credentials = credentialsFrom(headers);
   return {
     credentials,
-    loaders: createLoaders(deps.client, credentials, deps.loaderOptions),
+    images: new ImageSource({ client: deps.client, credentials, lane: deps.gate.lane(deps.concurrency), signal }),
     requestId,
     log: deps.log.child({ requestId }),
+    signal,
   };
 }

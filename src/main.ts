@@ -1,47 +1,18 @@
 import 'reflect-metadata';
+import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startEmulator, type Emulator } from './emulator/server.js';
-import { createLogger } from './logger.js';
-import { createSchema } from './schema.js';
-import { startServer } from './server.js';
-import { CloudImagesClient } from './upstream/client.js';
 
-/** Entry point: configuration, the embedded emulator when no endpoint is set, then listen. */
+/** Entry point: configuration, then the app (with the embedded emulator when no endpoint is set). */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  let emulator: Emulator | undefined;
-  let endpoint = config.upstream.endpoint;
-  if (!endpoint) {
-    emulator = await startEmulator(config.emulator);
-    endpoint = emulator.url;
-  }
-  const client = new CloudImagesClient({ ...config.upstream, endpoint });
-  const sandboxToken = emulator?.tenants[0]?.token;
-  const server = await startServer(
-    {
-      schema: await createSchema(),
-      client,
-      log,
-      loaderOptions: { concurrency: config.upstream.concurrency },
-      hideSuggestions: config.production,
-      introspection: config.introspection,
-      sandbox: config.sandbox,
-      limits: config.limits,
-      cors: config.cors,
-      ...(sandboxToken ? { sandboxToken } : {}),
-    },
-    config.port,
-    config.host,
-  );
-  const lines = [`cloudimages-graphql: GraphQL at ${server.url}/graphql (open it in a browser for Apollo Sandbox)`];
-  if (emulator) {
+  const app = await createApp(loadConfig());
+  const lines = [`cloudimages-graphql: GraphQL at ${app.url}/graphql (open it in a browser for Apollo Sandbox)`];
+  if (app.emulator) {
     lines.push(
-      `No CLOUDIMAGES_ENDPOINT set: using the embedded emulator of the image API at ${emulator.url}.`,
-      `Demo tokens (send as X-Auth-Token; Sandbox has the first filled in): ${emulator.tenants.map((t) => t.token).join(', ')}`,
+      `No CLOUDIMAGES_ENDPOINT set: using the embedded emulator of the image API at ${app.emulator.url}.`,
+      `Demo tokens (send as X-Auth-Token; Sandbox has the first filled in): ${app.emulator.tenants.map((t) => t.token).join(', ')}`,
     );
   } else {
-    lines.push(`Upstream: ${endpoint}`);
+    lines.push(`Upstream: ${app.endpoint}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -49,9 +20,7 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await server.close();
-    await client.close();
-    await emulator?.close();
+    await app.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

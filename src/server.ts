@@ -12,21 +12,22 @@ import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { queryCost } from './apollo/query-cost.js';
 import { queryLimitRules } from './apollo/query-limits.js';
-import { createContext, type Context } from './context.js';
+import { createContext, type Context, type ContextDeps } from './context.js';
 import type { CorsPolicy, QueryLimits } from './config.js';
 import { useCors } from './http/cors.js';
 import { useJsonErrors } from './http/json-errors.js';
 import { useRequestId } from './http/request-id.js';
-import type { LoaderOptions } from './loaders/image-loaders.js';
-import type { CloudImagesClient } from './upstream/client.js';
+import { requestSignal } from './http/request-signal.js';
 
 /** The HTTP face of the API: `/graphql` (Apollo; Sandbox on GET from a browser), `/healthz`, `/readyz`. */
 
 export interface ServerOptions {
   schema: GraphQLSchema;
-  client: CloudImagesClient;
   log: Logger;
-  loaderOptions: LoaderOptions;
+  /** What each request's context is built from. */
+  context: Omit<ContextDeps, 'log'>;
+  /** Most time one GraphQL request may take (REQUEST_DEADLINE_MS). */
+  requestDeadlineMs: number;
   /** Strip "Did you mean …?" schema hints from error messages. */
   hideSuggestions: boolean;
   introspection: boolean;
@@ -47,7 +48,8 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions, port: number, host: string): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createHttpServer(app);
+  // IAM tokens run to several KB: room for a 16 KB token (the longest accepted) beside the other headers.
+  const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 }, app);
   const apollo = new ApolloServer<Context>({
     schema: options.schema,
     introspection: options.introspection,
@@ -73,14 +75,21 @@ export async function startServer(options: ServerOptions, port: number, host: st
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    res.json({ status: 'ready', upstream: new URL(options.client.endpoint).origin });
+    const { client } = options.context;
+    const breaker = client.breakerState;
+    const ready = breaker.state !== 'open';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream failing', upstream: new URL(client.endpoint).origin, breaker });
   });
   app.use(
     '/graphql',
     ...useCors(options.cors),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext({ client: options.client, loaderOptions: options.loaderOptions, log: options.log }, req.headers, String(res.locals.requestId)),
+      context: async ({ req, res }) =>
+        createContext(
+          { ...options.context, log: options.log },
+          { headers: req.headers, requestId: String(res.locals.requestId), signal: requestSignal(res, options.requestDeadlineMs) },
+        ),
     }),
   );
 

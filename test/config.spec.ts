@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_EMULATOR_SEED, DEFAULT_QUERY_LIMITS, DEMO_TENANTS, defaultEmulatorFaults, loadConfig, loadEmulatorConfig, type Env } from '../src/config.js';
+import { ConfigError, DEFAULT_QUERY_LIMITS, loadConfig, type Env } from '../src/config.js';
+import { DEMO_TENANTS, defaultEmulatorFaults } from '../src/emulator/options.js';
 import { startEmulator } from '../src/emulator/server.js';
 
 function problemsOf(load: () => unknown): string[] {
@@ -19,7 +20,11 @@ describe('loadConfig', () => {
     expect(config.port).toBe(4000);
     expect(config.production).toBe(false);
     expect(config.upstream.endpoint).toBeUndefined();
-    expect(config.emulator).toEqual({ host: '127.0.0.1', port: 0, tenants: [...DEMO_TENANTS], seed: DEFAULT_EMULATOR_SEED, faults: defaultEmulatorFaults() });
+    // Only overrides: the emulator's defaults are its own (src/emulator/options.ts).
+    expect(config.emulator).toEqual({ port: 0, faults: {} });
+    expect(config.emulator.tenants).toBeUndefined();
+    expect(config.emulator.seed).toBeUndefined();
+    expect(Object.values(config.emulator.faults).every((value) => value === undefined)).toBe(true);
   });
 
   it('treats empty variables as unset', () => {
@@ -176,44 +181,28 @@ describe('EMULATOR_TENANTS', () => {
   });
 });
 
-describe('loadEmulatorConfig', () => {
-  it('listens on 8090 by default, on the host from HOST', () => {
-    expect(loadEmulatorConfig({}, [])).toMatchObject({ host: '127.0.0.1', port: 8090 });
-    expect(loadEmulatorConfig({ HOST: '0.0.0.0' }, []).host).toBe('0.0.0.0');
-  });
-
-  it('takes its port from --port, then PORT, then EMULATOR_PORT', () => {
-    expect(loadEmulatorConfig({ EMULATOR_PORT: '9100' }, []).port).toBe(9100);
-    expect(loadEmulatorConfig({ PORT: '9000', EMULATOR_PORT: '9100' }, []).port).toBe(9000);
-    expect(loadEmulatorConfig({ PORT: '9000' }, ['--port', '9200']).port).toBe(9200);
-    expect(loadEmulatorConfig({ PORT: '9000' }, ['--verbose', '--port=9300']).port).toBe(9300);
-    expect(loadEmulatorConfig({}, ['--port', '0']).port).toBe(0);
-  });
-
-  it.each<[string, Env, string[]]>([
-    ['--port abc', {}, ['--port', 'abc']],
-    ['--port=70000', {}, ['--port=70000']],
-    ['--port followed by another flag', {}, ['--port', '--seed']],
-    ['--port without a value', { PORT: '9000' }, ['--port']],
-    ['--port= with an empty value', {}, ['--port=']],
-    ['PORT=abc', { PORT: 'abc' }, []],
-    ['PORT=65536', { PORT: '65536' }, []],
-  ])('%s is a ConfigError about the port', (_label, env, argv) => {
-    const problems = problemsOf(() => loadEmulatorConfig(env, argv));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/must be a whole number from 0 to 65535/);
-  });
-
-  it('carries tenants, seed and faults from the environment', () => {
-    const config = loadEmulatorConfig({ EMULATOR_TENANTS: 'x:px', EMULATOR_SEED: '9', EMULATOR_THROTTLE_BURST: '2' }, []);
-    expect(config.tenants).toEqual([{ token: 'x', projectId: 'px' }]);
-    expect(config.seed).toBe(9);
-    expect(config.faults.throttleBurst).toBe(2);
-  });
-
-  it('is accepted by startEmulator as it is', async () => {
-    const emulator = await startEmulator(loadEmulatorConfig({ EMULATOR_TENANTS: 'cfg-token:cfg-project', EMULATOR_SEED: '11' }, ['--port', '0']));
+describe('the embedded emulator overrides', () => {
+  it('are accepted by startEmulator as they are, leaving everything unset to its defaults', async () => {
+    const emulator = await startEmulator(loadConfig({}).emulator);
     try {
+      expect(emulator.tenants).toEqual(DEMO_TENANTS);
+      expect(emulator.faultSettings).toEqual(defaultEmulatorFaults());
+      expect(new URL(emulator.url).hostname).toBe('127.0.0.1');
+      const demo = await fetch(`${emulator.url}/v1/cloudimages/tr-west-1?limit=1`, { headers: { 'X-Auth-Token': DEMO_TENANTS[0]!.token } });
+      expect(demo.status).toBe(200);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('apply over the emulator defaults, knob by knob', async () => {
+    const { emulator: overrides } = loadConfig({ EMULATOR_TENANTS: 'cfg-token:cfg-project', EMULATOR_SEED: '11', EMULATOR_THROTTLE_BURST: '2', EMULATOR_RETRY_AFTER_S: '7' });
+    expect(overrides.tenants).toEqual([{ token: 'cfg-token', projectId: 'cfg-project' }]);
+    expect(overrides.seed).toBe(11);
+    const emulator = await startEmulator(overrides);
+    try {
+      expect(emulator.faultSettings).toEqual({ ...defaultEmulatorFaults(), throttleBurst: 2, retryAfterSeconds: 7 });
+      emulator.resetFaults();
       const headers = { 'X-Auth-Token': 'cfg-token' };
       const ok = await fetch(`${emulator.url}/v1/cloudimages/tr-west-1?visibility=private&limit=1`, { headers });
       expect(ok.status).toBe(200);

@@ -83,6 +83,40 @@ describe('HTTP routes', () => {
   });
 });
 
+describe('requests Apollo refuses (found by fuzzing)', () => {
+  async function post(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: { errors?: { message: string; extensions: { code: string } }[] } }> {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE, ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { errors?: { message: string; extensions: { code: string } }[] } };
+  }
+
+  it('an operationName that names no operation of an anonymous document: 400 OPERATION_RESOLUTION_FAILURE, not a 500', async () => {
+    const { status, body } = await post({ query: '{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }', operationName: 'Foo' });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+  });
+
+  it.each([
+    [{ version: 1, sha256Hash: 'abc' }, /sha does not match/],
+    [{ version: 2, sha256Hash: 'abc' }, /Unsupported persisted query version/],
+  ])('a bad persisted query %o: 400 BAD_REQUEST with what was wrong, not a masked internal error', async (persistedQuery, message) => {
+    const { status, body } = await post({ query: '{ __typename }', extensions: { persistedQuery } });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors?.[0]?.message).toMatch(message);
+  });
+
+  it('takes a 16 KB token header (IAM tokens run to several KB) without a 431', async () => {
+    const { status, body } = await post({ query: '{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }' }, { 'x-auth-token': 'A'.repeat(16_384) });
+    expect(status).toBe(200);
+    // The token reaches the upstream, which does not know it.
+    expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
 describe('after start-up', () => {
   it('keeps serving when the HTTP server reports an error later', async () => {
     api.server.httpServer.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../graphql/errors.js';
+import { ErrorCode, isCodelessRequestError } from '../graphql/errors.js';
 import { CloudImagesError } from '../upstream/errors.js';
 import { QueryLimitError, tokenLimitError } from './query-limits.js';
 
@@ -45,6 +45,9 @@ export function createFormatError({ hideSuggestions }: FormatErrorOptions) {
     }
     if (typeof extensions.code === 'string' && extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return clean({ ...formatted, extensions });
+    }
+    if (isCodelessRequestError(error)) {
+      return clean({ ...formatted, extensions: { ...extensions, code: 'BAD_REQUEST' } });
     }
     return { ...formatted, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };

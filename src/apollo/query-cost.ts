@@ -19,13 +19,18 @@ export function queryCost(maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
+          // No operation by that name: Apollo refuses the request (OPERATION_RESOLUTION_FAILURE) after this hook.
+          if (!operation) return;
           let cost: number;
+          // The operation Apollo resolved: an anonymous one has no name to look up (the library
+          // would read `operation.name.value` whenever `operationName` is passed).
+          const operationName = operation.name?.value;
           try {
             cost = getComplexity({
               schema,
               query: document,
-              ...(request.operationName ? { operationName: request.operationName } : {}),
+              ...(operationName ? { operationName } : {}),
               variables: request.variables ?? {},
               estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
             });

@@ -1,4 +1,4 @@
-import type { Tenant } from '../config.js';
+import type { Tenant } from './options.js';
 import type { ImageInfo, WireBoolean } from '../upstream/wire.js';
 import { Random } from './random.js';
 

@@ -1,10 +1,14 @@
-import { ConfigError, loadEmulatorConfig } from '../config.js';
+import { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs } from './cli-args.js';
 import { startEmulator } from './server.js';
 
-/** `npm run emulator`: the upstream emulator alone, for curl and for frontend work. */
+/** `npm run emulator -- [flags]`: the upstream emulator alone, for curl and for frontend work. */
 async function main(): Promise<void> {
-  const config = loadEmulatorConfig(process.env, process.argv.slice(2));
-  const emulator = await startEmulator(config);
+  const command = parseEmulatorArgs(process.argv.slice(2));
+  if (command.help) {
+    process.stdout.write(EMULATOR_USAGE);
+    return;
+  }
+  const emulator = await startEmulator(command.options);
   const lines = [
     `cloudimages emulator listening on ${emulator.url}`,
     `regions: ${[...emulator.catalog.keys()].join(', ')}`,
@@ -22,8 +26,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
+  if (error instanceof EmulatorArgsError) {
+    process.stderr.write(`${error.message}\nnpm run emulator -- --help lists the flags.\n`);
   } else {
     process.stderr.write(`cannot start the emulator: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -1,4 +1,4 @@
-import { definedOnly, type EmulatorFaults } from '../config.js';
+import { definedOnly, type EmulatorFaults } from './options.js';
 import { Random } from './random.js';
 
 export type FaultKind = 'throttled' | 'server-error' | 'unavailable' | 'failed-id' | 'malformed';

@@ -2,38 +2,52 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEFAULT_EMULATOR_SEED, DEMO_TENANTS, defaultEmulatorFaults, type EmulatorFaults, type Tenant } from '../config.js';
+import type { ListCloudImagesResponse } from '../upstream/wire.js';
 import { buildCatalog, type Catalog } from './catalog.js';
 import { FaultPlan, type FaultKind } from './faults.js';
 import { listImages } from './listing.js';
-import type { ListCloudImagesResponse } from '../upstream/wire.js';
+import {
+  DEFAULT_EMULATOR_HOST,
+  DEFAULT_EMULATOR_SEED,
+  DEMO_TENANTS,
+  defaultEmulatorFaults,
+  type EmulatorFaults,
+  type EmulatorOptions,
+  type Tenant,
+} from './options.js';
+
+export type { EmulatorFaults, EmulatorOptions, Tenant } from './options.js';
 
 /**
  * A Huawei-compatible HTTP emulator of `GET /v1/cloudimages/{region_id}` on loopback: tenants by
  * token, the upstream's validation and error bodies, fault knobs, and a request log for tests.
  */
 
-export interface EmulatorOptions {
-  host?: string;
-  port?: number;
-  tenants?: readonly Tenant[];
-  seed?: number;
-  faults?: Partial<EmulatorFaults>;
-  /** How many request-log entries are kept (the newest); default 10,000. */
-  logCapacity?: number;
-}
-
-/** One request as the emulator saw it; tokens are never recorded, only the project they map to. */
+/**
+ * One request as the emulator saw it, logged when it was answered or abandoned; tokens are never
+ * recorded, only the project they map to.
+ */
 export interface RecordedRequest {
+  /** Order of logging (answer or abandonment), from 1. */
   seq: number;
   method: string;
   path: string;
+  /** Set when the path is the image-listing API (`''` for an empty region). */
   region?: string;
   query: Record<string, string>;
+  /** The caller's project, once authenticated; on an aborted entry, the project its token maps to (if any). */
   projectId?: string;
+  /** The status sent; 0 on an aborted entry (nothing was sent). */
   status: number;
+  /** Sent as `X-Request-Id` (never sent on an aborted entry). */
   requestId: string;
+  /** The fault played, if one was already decided. */
   fault?: FaultKind;
+  /**
+   * The caller's connection closed before the emulator answered (a client that gave up, e.g. during
+   * the added latency): the emulator stopped work on it and sent nothing. Absent on answered requests.
+   */
+  aborted?: boolean;
   /** The caller's TCP port: equal across requests that reused one keep-alive connection. */
   remotePort: number;
 }
@@ -45,6 +59,7 @@ const DEFAULT_LOG_CAPACITY = 10_000;
 export class Emulator {
   private readonly log: RecordedRequest[] = [];
   private logged = 0;
+  private pending = 0;
   private readonly tokens: ReadonlyMap<string, string>;
 
   private constructor(
@@ -57,22 +72,26 @@ export class Emulator {
     this.tokens = new Map(tenants.map((t) => [t.token, t.projectId]));
   }
 
+  /** Starts listening (on loopback by default); every option missing or `undefined` takes its default (see `EmulatorOptions`). */
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
     const tenants = options.tenants ?? DEMO_TENANTS;
     const seed = options.seed ?? DEFAULT_EMULATOR_SEED;
+    // Knobs given as undefined keep their default (FaultPlan.update skips them).
     const faults = new FaultPlan(defaultEmulatorFaults(), seed);
     faults.update(options.faults ?? {});
-    const server = createServer({ keepAliveTimeout: 5_000 });
+    // Like the real gateway, room for IAM tokens of several KB (Node allows 16 KB of headers by default).
+    const server = createServer({ keepAliveTimeout: 5_000, maxHeaderSize: 64 * 1024 });
     const emulator = new Emulator(server, buildCatalog(seed, tenants), tenants, faults, options.logCapacity ?? DEFAULT_LOG_CAPACITY);
     server.on('request', (req, res) => {
       emulator.handle(req, res).catch((error: unknown) => {
+        if (res.destroyed || res.writableEnded) return;
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end(error instanceof Error ? 'emulator failure' : '');
       });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.listen(options.port ?? 0, options.host ?? DEFAULT_EMULATOR_HOST, () => {
         server.off('error', reject);
         resolve();
       });
@@ -100,6 +119,11 @@ export class Emulator {
     return this.log.filter((r) => r.region !== undefined);
   }
 
+  /** Requests received and neither answered nor abandoned yet (e.g. waiting out `latencyMs`). */
+  get inFlight(): number {
+    return this.pending;
+  }
+
   /** Empties the log; numbering (`seq`) starts again at 1. */
   clearRequests(): void {
     this.log.length = 0;
@@ -125,6 +149,13 @@ export class Emulator {
     });
   }
 
+  /** Logs an entry, numbered when logged: requests overlap (latency), so numbering on arrival would repeat numbers. */
+  private record(entry: RecordedRequest): void {
+    entry.seq = ++this.logged;
+    this.log.push(entry);
+    if (this.log.length > this.logCapacity) this.log.splice(0, this.log.length - this.logCapacity);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomBytes(16).toString('hex');
     // The request target as sent: WHATWG URL parsing would resolve `..` and `%2E%2E` segments,
@@ -142,12 +173,39 @@ export class Emulator {
       requestId,
       remotePort: req.socket.remotePort ?? 0,
     };
+    const region = routeRegion(req.method, pathname);
+    if (region !== undefined) entry.region = region;
+    const token = req.headers['x-auth-token'];
+    const projectId = typeof token === 'string' ? this.tokens.get(token) : undefined;
+
+    // One log entry per request: either its answer or, when the caller's connection closes first,
+    // its abandonment; after that nothing more is done or written for it.
+    this.pending++;
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      this.pending--;
+      return true;
+    };
+    const abandoned = new AbortController();
+    const abandon = (): void => {
+      if (!settle()) return;
+      entry.status = 0;
+      entry.aborted = true;
+      if (region !== undefined && projectId !== undefined) entry.projectId = projectId;
+      this.record(entry);
+      abandoned.abort();
+    };
+    // 'close' also follows every answer; by then the entry is settled and this does nothing.
+    res.once('close', abandon);
+
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
+      if (settled) return;
+      if (res.destroyed || req.socket.destroyed) return abandon();
+      settle();
       entry.status = status;
-      // Numbered when logged: requests overlap (latency), so numbering on arrival repeats numbers.
-      entry.seq = ++this.logged;
-      this.log.push(entry);
-      if (this.log.length > this.logCapacity) this.log.splice(0, this.log.length - this.logCapacity);
+      this.record(entry);
       res.writeHead(status, {
         'Content-Type': 'application/json;charset=UTF-8',
         'X-Request-Id': requestId,
@@ -158,55 +216,63 @@ export class Emulator {
     const sendJson = (status: number, body: unknown, headers?: Record<string, string>): void => send(status, JSON.stringify(body), headers);
 
     const latency = this.faults.current.latencyMs;
-    if (latency > 0) await delay(latency);
-
-    const region = routeRegion(req.method, pathname);
-    if (region === undefined) {
-      return sendJson(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment', request_id: requestId });
+    if (latency > 0) {
+      try {
+        await delay(latency, undefined, { signal: abandoned.signal });
+      } catch {
+        return; // the caller left during the latency: already logged as aborted
+      }
     }
-    entry.region = region;
+    if (settled) return;
 
-    if (this.faults.beforeAuth() === 'throttled') {
-      entry.fault = 'throttled';
-      return sendJson(
-        429,
-        { error_code: 'APIGW.0308', error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:200,time:1 second', request_id: requestId },
-        { 'Retry-After': String(this.faults.current.retryAfterSeconds) },
-      );
-    }
+    try {
+      if (region === undefined) {
+        return sendJson(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment', request_id: requestId });
+      }
 
-    const token = req.headers['x-auth-token'];
-    const projectId = typeof token === 'string' ? this.tokens.get(token) : undefined;
-    if (projectId === undefined) {
-      return sendJson(401, {
-        error_code: 'APIGW.0301',
-        error_msg: token === undefined ? 'Incorrect IAM authentication information: x-auth-token not found' : 'Incorrect IAM authentication information: decrypt token fail',
-        request_id: requestId,
-      });
-    }
-    entry.projectId = projectId;
+      if (this.faults.beforeAuth() === 'throttled') {
+        entry.fault = 'throttled';
+        return sendJson(
+          429,
+          { error_code: 'APIGW.0308', error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:200,time:1 second', request_id: requestId },
+          { 'Retry-After': String(this.faults.current.retryAfterSeconds) },
+        );
+      }
 
-    const fault = this.faults.afterAuth(searchParams);
-    if (fault) {
-      entry.fault = fault;
-      if (fault === 'unavailable') {
-        return send(503, '<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>', {
-          'Content-Type': 'text/html',
+      if (projectId === undefined) {
+        return sendJson(401, {
+          error_code: 'APIGW.0301',
+          error_msg: token === undefined ? 'Incorrect IAM authentication information: x-auth-token not found' : 'Incorrect IAM authentication information: decrypt token fail',
+          request_id: requestId,
         });
       }
-      return sendJson(500, { error: { code: 'IMG.0001', message: 'An internal error occurred in the image service.' } });
-    }
+      entry.projectId = projectId;
 
-    const outcome = listImages(this.catalog, { region, query: searchParams, projectId });
-    if (!outcome.ok) {
-      return sendJson(outcome.status, { error_code: outcome.errorCode, error_msg: outcome.errorMsg });
+      const fault = this.faults.afterAuth(searchParams);
+      if (fault) {
+        entry.fault = fault;
+        if (fault === 'unavailable') {
+          return send(503, '<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>', {
+            'Content-Type': 'text/html',
+          });
+        }
+        return sendJson(500, { error: { code: 'IMG.0001', message: 'An internal error occurred in the image service.' } });
+      }
+
+      const outcome = listImages(this.catalog, { region, query: searchParams, projectId });
+      if (!outcome.ok) {
+        return sendJson(outcome.status, { error_code: outcome.errorCode, error_msg: outcome.errorMsg });
+      }
+      const body = JSON.stringify({ images: outcome.images } satisfies ListCloudImagesResponse);
+      if (this.faults.malformed()) {
+        entry.fault = 'malformed';
+        return send(200, body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+      }
+      return send(200, body);
+    } catch {
+      // A bug of the emulator's own: answered (and logged) as a plain 500 rather than left hanging.
+      send(500, 'emulator failure', { 'Content-Type': 'text/plain' });
     }
-    const body = JSON.stringify({ images: outcome.images } satisfies ListCloudImagesResponse);
-    if (this.faults.malformed()) {
-      entry.fault = 'malformed';
-      return send(200, body.slice(0, Math.max(1, Math.floor(body.length / 2))));
-    }
-    return send(200, body);
   }
 }
 

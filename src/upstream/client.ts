@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config.js';
-import { CloudImagesError, errorFromResponse, isRetryableStatus } from './errors.js';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+import { CloudImagesError, ErrorCode, errorFromResponse, isRetryableStatus } from './errors.js';
 import { buildListUrl } from './request-url.js';
 import type { ImageInfo, ListImagesQuery } from './wire.js';
 
@@ -16,51 +18,85 @@ export interface ListImagesResult {
   requestId: string | null;
 }
 
-export type ClientOptions = Omit<UpstreamConfig, 'endpoint' | 'concurrency'> & {
-  endpoint: string;
-  /** Largest response body read; a larger one is an UPSTREAM_ERROR (default 64 MiB; a page of 500 is about 1 MiB). */
-  maxResponseBytes?: number;
-};
+export type ClientOptions = Pick<UpstreamConfig, 'timeoutMs' | 'maxAttempts' | 'retryBaseDelayMs' | 'totalBudgetMs'> &
+  Partial<Pick<UpstreamConfig, 'maxInFlight' | 'breakerFailures' | 'breakerOpenMs'>> & {
+    endpoint: string;
+    /** Largest response body read; a larger one is an UPSTREAM_ERROR (default 64 MiB; a page of 500 is about 1 MiB). */
+    maxResponseBytes?: number;
+  };
 
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 2 ** 20;
 
+const DEFAULT_MAX_IN_FLIGHT = 64;
+
 /**
  * The REST client of `GET /v1/cloudimages/{region_id}`: URL building, auth, keep-alive pool,
- * per-attempt timeout, retries with jittered backoff inside a total budget, error mapping, parsing.
- * It knows nothing of GraphQL.
+ * per-attempt timeout, retries with jittered backoff inside a total budget, a circuit breaker,
+ * cancellation, error mapping, parsing. It knows nothing of GraphQL.
  */
 export class CloudImagesClient {
   private readonly dispatcher: Dispatcher;
+  private readonly breaker: CircuitBreaker;
+  /** One place per pooled connection: an attempt starts (and its timeout with it) only once it has a connection. */
+  private readonly connections: LimitFunction;
 
   constructor(
     private readonly options: ClientOptions,
     private readonly random: () => number = Math.random,
   ) {
-    this.dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 });
+    const connections = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections });
+    this.connections = pLimit(connections);
+    this.breaker = new CircuitBreaker(options.breakerFailures ?? 5, options.breakerOpenMs ?? 10_000, isOutage);
   }
 
   get endpoint(): string {
     return this.options.endpoint;
   }
 
-  async listImages(credentials: Credentials | undefined, region: string, query: ListImagesQuery = {}): Promise<ListImagesResult> {
+  /** The circuit breaker of this client's upstream origin, for /readyz. */
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
+  /** The URL a listing is fetched from; it also keys the dedupe of identical calls. */
+  listUrl(region: string, query: ListImagesQuery = {}): URL {
+    return buildListUrl(this.options.endpoint, region, query);
+  }
+
+  async listImages(credentials: Credentials | undefined, region: string, query: ListImagesQuery = {}, signal?: AbortSignal): Promise<ListImagesResult> {
+    return this.fetchList(credentials, this.listUrl(region, query), signal);
+  }
+
+  /**
+   * GETs a listing URL (from `listUrl`). `signal` cancels it (the GraphQL request's deadline, or
+   * its client gone): the attempt in flight and any backoff wait end at once with the signal's
+   * reason when it is a CloudImagesError, else UPSTREAM_TIMEOUT.
+   */
+  async fetchList(credentials: Credentials | undefined, url: URL, signal?: AbortSignal): Promise<ListImagesResult> {
     if (!credentials) {
-      throw new CloudImagesError('UNAUTHENTICATED', 'No credentials: send an X-Auth-Token header (or Authorization: Bearer <token>).');
+      throw new CloudImagesError(ErrorCode.UNAUTHENTICATED, 'No credentials: send an X-Auth-Token header (or Authorization: Bearer <token>).');
     }
-    const url = buildListUrl(this.options.endpoint, region, query);
+    const budget = AbortSignal.timeout(this.options.totalBudgetMs);
+    const cancel = signal ? AbortSignal.any([signal, budget]) : budget;
     const deadline = Date.now() + this.options.totalBudgetMs;
-    for (let attempt = 1; ; attempt++) {
-      const remaining = deadline - Date.now();
-      let failure: CloudImagesError;
-      try {
-        return await this.attempt(url, credentials, Math.min(this.options.timeoutMs, remaining));
-      } catch (error) {
-        if (!(error instanceof RetryableFailure)) throw error;
-        failure = error.error;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const remaining = deadline - Date.now();
+        let failure: CloudImagesError;
+        try {
+          return await this.breaker.run(() => this.connections(() => this.attempt(url, credentials, Math.min(this.options.timeoutMs, remaining), cancel)));
+        } catch (error) {
+          if (!(error instanceof RetryableFailure)) throw error;
+          failure = error.error;
+        }
+        const wait = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : this.backoff(attempt);
+        if (attempt >= this.options.maxAttempts || Date.now() + wait >= deadline) throw failure;
+        await delay(wait, undefined, { signal: cancel });
       }
-      const wait = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : this.backoff(attempt);
-      if (attempt >= this.options.maxAttempts || Date.now() + wait >= deadline) throw failure;
-      await delay(wait);
+    } catch (error) {
+      if (cancel.aborted) throw cancelled(signal?.aborted ? signal.reason : undefined, this.options.totalBudgetMs);
+      throw error;
     }
   }
 
@@ -73,25 +109,32 @@ export class CloudImagesClient {
     return Math.round(this.random() * this.options.retryBaseDelayMs * 2 ** (attempt - 1));
   }
 
-  private async attempt(url: URL, credentials: Credentials, timeoutMs: number): Promise<ListImagesResult> {
-    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+  /**
+   * One attempt, once it holds one of the pool's connections: its timeout covers the attempt, not
+   * the wait for a connection (undici's own headers timeout would, but only to about a second).
+   */
+  private async attempt(url: URL, credentials: Credentials, timeoutMs: number, cancel: AbortSignal): Promise<ListImagesResult> {
+    const timeout = Math.max(1, timeoutMs);
+    const timer = AbortSignal.timeout(timeout);
     let response: Dispatcher.ResponseData;
     let body: string;
     try {
       response = await request(url, {
         method: 'GET',
         dispatcher: this.dispatcher,
-        signal: timeout,
+        signal: AbortSignal.any([cancel, timer]),
         headers: { accept: 'application/json', 'x-auth-token': credentials.token },
       });
       body = await readCapped(response.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     } catch (error) {
+      // The caller's own cancellation: no outage (the breaker must not count it), no retry.
+      if (cancel.aborted) throw new CancelledAttempt();
       if (error instanceof CloudImagesError) throw error;
-      if (timeout.aborted) {
-        throw new RetryableFailure(new CloudImagesError('UPSTREAM_TIMEOUT', `The image service did not answer within ${timeoutMs} ms`));
+      if (timer.aborted) {
+        throw new RetryableFailure(new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The image service did not answer within ${timeout} ms`));
       }
       const reason = error instanceof Error ? ((error as Error & { code?: string }).code ?? error.name) : 'unknown error';
-      throw new RetryableFailure(new CloudImagesError('UPSTREAM_UNAVAILABLE', `The image service could not be reached (${reason})`));
+      throw new RetryableFailure(new CloudImagesError(ErrorCode.UPSTREAM_UNAVAILABLE, `The image service could not be reached (${reason})`));
     }
     const requestId = header(response.headers, 'x-request-id');
     const { statusCode: status } = response;
@@ -106,11 +149,27 @@ export class CloudImagesClient {
   }
 }
 
-/** Marks a failure that another attempt may cure; never escapes the client. */
+/** Marks a failure that another attempt may cure (and that counts against the breaker); never escapes the client. */
 class RetryableFailure extends Error {
   constructor(readonly error: CloudImagesError) {
     super(error.message);
   }
+}
+
+/** An attempt ended by the call's signal; `fetchList` turns it into the signal's reason. */
+class CancelledAttempt extends Error {}
+
+/** What counts against the breaker: 5xx, timeouts, an unreachable upstream; never an answer given on purpose (4xx, 429). */
+function isOutage(error: Error): boolean {
+  const failure = error instanceof RetryableFailure ? error.error : error;
+  if (!(failure instanceof CloudImagesError)) return false;
+  return failure.code === ErrorCode.UPSTREAM_TIMEOUT || failure.code === ErrorCode.UPSTREAM_UNAVAILABLE || (failure.upstream?.status ?? 0) >= 500;
+}
+
+/** A call ended by its signal: the caller's own reason (deadline, client gone), or the total budget. */
+function cancelled(reason: unknown, totalBudgetMs: number): CloudImagesError {
+  if (reason instanceof CloudImagesError) return reason;
+  return new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The image service did not answer within the ${totalBudgetMs} ms allowed for one call, retries included`);
 }
 
 /** The body as text, refusing (and dropping the connection) past `cap` bytes. */
@@ -121,7 +180,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): P
     size += chunk.length;
     if (size > cap) {
       body.destroy();
-      throw new CloudImagesError('UPSTREAM_ERROR', `The image service sent a response larger than ${cap} bytes`);
+      throw new CloudImagesError(ErrorCode.UPSTREAM_ERROR, `The image service sent a response larger than ${cap} bytes`);
     }
     chunks.push(chunk);
   }
@@ -144,7 +203,7 @@ function retryAfter(value: string | null): number | undefined {
 
 function parseImages(body: string, status: number, requestId: string | null): ImageInfo[] {
   const malformed = (why: string): CloudImagesError =>
-    new CloudImagesError('UPSTREAM_ERROR', `The image service sent a malformed response: ${why}`, { status, code: null, message: why, requestId });
+    new CloudImagesError(ErrorCode.UPSTREAM_ERROR, `The image service sent a malformed response: ${why}`, { status, code: null, message: why, requestId });
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

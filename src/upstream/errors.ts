@@ -1,16 +1,23 @@
 /**
- * Every way a call to the upstream can fail, as one error type with a stable code. The GraphQL
- * layer turns `code` into `extensions.code` and `upstream` into `extensions.upstream`.
+ * The API's one error vocabulary: every `extensions.code` it answers with (beside graphql-js's and
+ * Apollo's own), and every way a call to the upstream can fail, as one error type with one of those
+ * codes. The GraphQL layer turns `code` into `extensions.code` and `upstream` into
+ * `extensions.upstream` (apollo/format-error.ts); nothing else maps codes.
  */
 
-export type CloudImagesErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_ERROR'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE';
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  RATE_LIMITED = 'RATE_LIMITED',
+  UPSTREAM_ERROR = 'UPSTREAM_ERROR',
+  UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
+  UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** The codes an upstream call can fail with. */
+export type CloudImagesErrorCode = Exclude<ErrorCode, ErrorCode.INTERNAL_SERVER_ERROR>;
 
 /** What the upstream said, when it said anything. */
 export interface UpstreamDetails {
@@ -42,19 +49,19 @@ export function isRetryableStatus(status: number): boolean {
 export function codeForStatus(status: number): CloudImagesErrorCode {
   switch (status) {
     case 400:
-      return 'BAD_USER_INPUT';
+      return ErrorCode.BAD_USER_INPUT;
     case 401:
-      return 'UNAUTHENTICATED';
+      return ErrorCode.UNAUTHENTICATED;
     case 403:
-      return 'FORBIDDEN';
+      return ErrorCode.FORBIDDEN;
     case 429:
-      return 'RATE_LIMITED';
+      return ErrorCode.RATE_LIMITED;
     case 502:
     case 503:
     case 504:
-      return 'UPSTREAM_UNAVAILABLE';
+      return ErrorCode.UPSTREAM_UNAVAILABLE;
     default:
-      return 'UPSTREAM_ERROR';
+      return ErrorCode.UPSTREAM_ERROR;
   }
 }
 

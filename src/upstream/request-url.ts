@@ -1,4 +1,4 @@
-import { CloudImagesError } from './errors.js';
+import { CloudImagesError, ErrorCode } from './errors.js';
 import { isValidRegion, LIST_QUERY_PARAMS, REGION_MAX_LENGTH, type ListImagesQuery } from './wire.js';
 
 /**
@@ -8,7 +8,7 @@ import { isValidRegion, LIST_QUERY_PARAMS, REGION_MAX_LENGTH, type ListImagesQue
 export function buildListUrl(endpoint: string, region: string, query: ListImagesQuery): URL {
   if (!isValidRegion(region)) {
     throw new CloudImagesError(
-      'BAD_USER_INPUT',
+      ErrorCode.BAD_USER_INPUT,
       `Invalid region ${JSON.stringify(region.slice(0, REGION_MAX_LENGTH))}${region.length > REGION_MAX_LENGTH ? '…' : ''}: expected an id like "cn-north-4" (lower-case letters, digits and hyphens, at most ${REGION_MAX_LENGTH} characters)`,
     );
   }

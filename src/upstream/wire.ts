@@ -92,6 +92,9 @@ export interface ListImagesQuery {
   sort_dir?: WireSortDir;
 }
 
+/** What defines a listing (its filters and order), without the page: `limit` and `marker` come per call. */
+export type ListingQuery = Omit<ListImagesQuery, 'limit' | 'marker'>;
+
 export type WireSortKey = 'created_at' | 'name' | 'status' | 'disk_format';
 export type WireSortDir = 'asc' | 'desc';
 

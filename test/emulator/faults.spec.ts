@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultEmulatorFaults } from '../../src/config.js';
+import { defaultEmulatorFaults } from '../../src/emulator/options.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 import { ALICE, BOB, get, listPage, listUrl, type Answer } from '../helpers/emulator-client.js';
@@ -242,6 +242,7 @@ describe('request log', () => {
     expect(log.map((r) => r.projectId)).toEqual([ALICE.projectId, undefined, undefined, BOB.projectId, undefined, undefined]);
     expect(log.map((r) => r.query)).toEqual([{ limit: '2', sort_key: 'name' }, {}, {}, { limit: 'abc' }, {}, { x: '1' }]);
     expect(log.every((r) => r.fault === undefined)).toBe(true);
+    expect(log.every((r) => r.aborted === undefined)).toBe(true);
 
     const serialized = JSON.stringify(log);
     for (const secret of [ALICE.token, BOB.token, 'secret-token-value']) expect(serialized).not.toContain(secret);

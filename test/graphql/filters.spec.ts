@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TENANTS } from '../../src/config.js';
+import { DEMO_TENANTS } from '../../src/emulator/options.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 import { startApi, type ApiHarness } from '../helpers/api-server.js';
 import { dataOf, gqlAllIds, gqlPage, idsOf, restWalk, type RestParams } from '../helpers/graphql-oracle.js';

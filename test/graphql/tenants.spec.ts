@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TENANTS } from '../../src/config.js';
+import { DEMO_TENANTS } from '../../src/emulator/options.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 import { ALICE, BOB, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
 import { dataOf, gqlAllIds, gqlPage, idsOf, onlyError, restWalk } from '../helpers/graphql-oracle.js';

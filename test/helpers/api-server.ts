@@ -1,13 +1,12 @@
 import { pino, type Logger } from 'pino';
-import { DEFAULT_QUERY_LIMITS, type CorsPolicy, type QueryLimits } from '../../src/config.js';
+import { createApp, type App } from '../../src/app.js';
+import { DEFAULT_QUERY_LIMITS, loadConfig, type Config, type CorsPolicy, type QueryLimits, type UpstreamConfig } from '../../src/config.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
-import { createSchema } from '../../src/schema.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { CloudImagesClient, type ClientOptions } from '../../src/upstream/client.js';
+import type { RunningServer } from '../../src/server.js';
 
 /**
- * The whole product on loopback for a test file: the emulator, the upstream client pointed at it
- * over HTTP, and the GraphQL server on port 0. One per file; `close()` in afterAll.
+ * The whole product on loopback for a test file: an emulator, and the app (`createApp`, as
+ * `npm start` wires it) pointed at it over HTTP, on port 0. One per file; `close()` in afterAll.
  */
 
 export const ALICE = 'demo-token-alice';
@@ -22,6 +21,7 @@ export interface ApiHarness {
   url: string;
   emulator: Emulator;
   server: RunningServer;
+  app: App;
   /** POSTs an operation to /graphql; `token` goes in X-Auth-Token unless null. */
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   /** GETs an upstream path on the emulator directly, as the REST oracle. */
@@ -31,7 +31,8 @@ export interface ApiHarness {
 
 export interface HarnessOptions {
   emulator?: EmulatorOptions;
-  client?: Partial<ClientOptions>;
+  /** Upstream settings over the harness's (one attempt, short timeouts). */
+  client?: Partial<UpstreamConfig>;
   concurrency?: number;
   limits?: Partial<QueryLimits>;
   /** Default: emulator mode's (any loopback origin). */
@@ -46,34 +47,30 @@ export interface HarnessOptions {
 
 export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness> {
   const emulator = await startEmulator(options.emulator);
-  const client = new CloudImagesClient({
-    endpoint: options.endpoint ?? emulator.url,
-    timeoutMs: 5_000,
-    maxAttempts: 1,
-    retryBaseDelayMs: 10,
-    totalBudgetMs: 10_000,
-    ...options.client,
-  });
-  const server = await startServer(
-    {
-      schema: await createSchema(),
-      client,
-      log: options.log ?? pino({ level: 'silent' }),
-      loaderOptions: { concurrency: options.concurrency ?? 8 },
-      hideSuggestions: options.production ?? false,
-      introspection: !options.production,
-      sandbox: !options.production,
-      limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
-      cors: options.cors ?? { origins: [], loopback: true },
-      sandboxToken: ALICE,
+  const base = loadConfig({ CLOUDIMAGES_ENDPOINT: options.endpoint ?? emulator.url, NODE_ENV: options.production ? 'production' : 'test' });
+  const config: Config = {
+    ...base,
+    host: '127.0.0.1',
+    port: 0,
+    limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
+    cors: options.cors ?? { origins: [], loopback: true },
+    upstream: {
+      ...base.upstream,
+      timeoutMs: 5_000,
+      maxAttempts: 1,
+      retryBaseDelayMs: 10,
+      totalBudgetMs: 10_000,
+      concurrency: options.concurrency ?? 8,
+      ...options.client,
     },
-    0,
-    '127.0.0.1',
-  );
+  };
+  const app = await createApp(config, { log: options.log ?? pino({ level: 'silent' }), sandboxToken: ALICE });
+  const { server } = app;
   return {
     url: server.url,
     emulator,
     server,
+    app,
     async query<T>(query: string, variables: Record<string, unknown> = {}, token: string | null = ALICE): Promise<GraphQLResponse<T>> {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
@@ -87,8 +84,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       return { status: response.status, body: (await response.json()) as T };
     },
     async close(): Promise<void> {
-      await server.close();
-      await client.close();
+      await app.close();
       await emulator.close();
     },
   };

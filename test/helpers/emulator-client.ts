@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { DEMO_TENANTS } from '../../src/config.js';
+import { DEMO_TENANTS } from '../../src/emulator/options.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 

@@ -1,4 +1,4 @@
-import type { ListImagesQuery } from '../../upstream/wire.js';
+import type { ListImagesQuery, ListingQuery } from '../../upstream/wire.js';
 import { userInputError } from '../errors.js';
 import { ImageFilter } from './image-filter.input.js';
 import { IMAGE_SORT_KEY_WIRE } from './image-sort-key.enum.js';
@@ -21,8 +21,6 @@ const ACCEPTED_IMAGE_TYPES: readonly ImageType[] = [ImageType.GOLD, ImageType.PR
 const ACCEPTED_VISIBILITIES: readonly ImageVisibility[] = [ImageVisibility.PUBLIC, ImageVisibility.PRIVATE];
 const ACCEPTED_ENV_TYPES: readonly VirtualEnvType[] = [VirtualEnvType.FUSION_COMPUTE];
 const MAX_TEXT = 255;
-
-export type SortedListQuery = Omit<ListImagesQuery, 'limit' | 'marker'>;
 
 function invalid(field: string, message: string): never {
   throw userInputError(`filter.${field}: ${message}`, { argument: 'filter', field });
@@ -52,14 +50,14 @@ function booleanParam(value: boolean | null | undefined): boolean | undefined {
   return value === null || value === undefined ? undefined : value;
 }
 
-export function toListQuery(filter: ImageFilter | null | undefined, sort: ImageSort | null | undefined): SortedListQuery {
+export function toListQuery(filter: ImageFilter | null | undefined, sort: ImageSort | null | undefined): ListingQuery {
   const f = filter ?? {};
   const s = sort ?? new ImageSort();
   if (f.registered !== null && f.registered !== undefined && f.imageType === ImageType.GOLD) {
     invalid('registered', 'the image service ignores `registered` when listing GOLD images; leave one of them out');
   }
   const support = f.support ?? {};
-  const query: SortedListQuery = {
+  const query: ListingQuery = {
     __imagetype: enumParam('imageType', f.imageType, IMAGE_TYPE_WIRE, ACCEPTED_IMAGE_TYPES) as ListImagesQuery['__imagetype'],
     __isregistered: booleanParam(f.registered),
     __os_type: enumParam<OsType>('osType', f.osType, OS_TYPE_WIRE) as ListImagesQuery['__os_type'],
@@ -82,5 +80,5 @@ export function toListQuery(filter: ImageFilter | null | undefined, sort: ImageS
     sort_key: IMAGE_SORT_KEY_WIRE[s.key],
     sort_dir: SORT_DIRECTION_WIRE[s.direction],
   };
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as SortedListQuery;
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as ListingQuery;
 }

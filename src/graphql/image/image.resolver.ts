@@ -24,18 +24,15 @@ export class ImageResolver {
     @Arg('filter', () => ImageFilter, { nullable: true }) filter: ImageFilter | null,
     @Arg('sort', () => ImageSort, { nullable: true }) sort: ImageSort | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
-    @Ctx() { loaders }: Context,
+    @Ctx() { images, log }: Context,
   ): Promise<ImageConnection> {
-    const query = toListQuery(filter, sort);
-    const binding = listingBinding([region, query]);
+    const listing = toListQuery(filter, sort);
+    const binding = listingBinding([region, listing]);
     const plan = planPage(page, binding);
-    const reversedDir = query.sort_dir === 'asc' ? 'desc' : 'asc';
-    const { edges, pageInfo } = await paginate<ImageInfo>(
-      plan,
-      binding,
-      (limit, marker, reversed) => loaders.listPage(region, { ...query, sort_dir: reversed ? reversedDir : query.sort_dir, limit, marker }),
-      (raw) => raw.id,
-    );
+    const { edges, pageInfo } = await paginate<ImageInfo>(plan, binding, (request) => images.page(region, listing, request), {
+      markerOf: (raw) => raw.id,
+      onProbeFailure: (error) => log.warn({ err: error, region }, 'the probe for more images failed; answering true'),
+    });
     const imageEdges = edges.map(({ cursor, node }) => Object.assign(new ImageEdge(), { cursor, node: toImage(node, region) }));
     return Object.assign(new ImageConnection(), { edges: imageEdges, nodes: imageEdges.map((edge) => edge.node), pageInfo });
   }

@@ -12,8 +12,8 @@ export function checkImageId(imageId: string, argument: string): string {
   return imageId;
 }
 
-/** One image by id through the request's by-id loader, as a GraphQL `Image`; null when not visible. */
-export async function loadImage({ loaders }: Context, region: string, imageId: string): Promise<Image | null> {
-  const raw = await loaders.image(region, imageId);
+/** One image by id through the request's image source, as a GraphQL `Image`; null when not visible. */
+export async function loadImage({ images }: Context, region: string, imageId: string): Promise<Image | null> {
+  const raw = await images.image(region, imageId);
   return raw ? toImage(raw, region) : null;
 }

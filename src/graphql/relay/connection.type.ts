@@ -9,20 +9,21 @@ export function EdgeType<TNode extends object>(nodeClass: ClassType<TNode>) {
     @Field(() => String, { description: 'Opaque position of this node; pass it as `after` or `before`.' })
     cursor!: string;
 
-    @Field(() => nodeClass)
-    node!: TNode;
+    @Field(() => nodeClass, { nullable: true, description: 'Null when the upstream sent this node in a shape that could not be read; an error at its path says why.' })
+    node!: TNode | null;
   }
   return Edge;
 }
 
-export function ConnectionType<TNode extends object, TEdge extends { node: TNode; cursor: string }>(nodeClass: ClassType<TNode>, edgeClass: ClassType<TEdge>) {
+/** Nullable list items, as GitHub's and Shopify's connections have them: one unreadable node is one null and one error, not a lost page. */
+export function ConnectionType<TNode extends object, TEdge extends { node: TNode | null; cursor: string }>(nodeClass: ClassType<TNode>, edgeClass: ClassType<TEdge>) {
   @ObjectType({ simpleResolvers: true })
   abstract class Connection {
-    @Field(() => [edgeClass])
-    edges!: TEdge[];
+    @Field(() => [edgeClass], { nullable: 'items' })
+    edges!: (TEdge | null)[];
 
-    @Field(() => [nodeClass], { description: 'The nodes of `edges`, for clients that need no cursors.' })
-    nodes!: TNode[];
+    @Field(() => [nodeClass], { nullable: 'items', description: 'The nodes of `edges`, for clients that need no cursors.' })
+    nodes!: (TNode | null)[];
 
     @Field(() => PageInfo)
     pageInfo!: PageInfo;

@@ -1,3 +1,4 @@
+import { CloudImagesError, ErrorCode } from '../../upstream/errors.js';
 import { userInputError } from '../errors.js';
 import type { ConnectionArgs } from './connection.args.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -22,8 +23,8 @@ export interface PagePlan {
   marker: string | undefined;
 }
 
-/** Fetches up to `limit` rows after `marker`, in the listing's order or (`reversed`) against it. */
-export type FetchRows<T> = (limit: number, marker: string | undefined, reversed: boolean) => Promise<T[]>;
+/** Fetches up to `limit` rows after `marker`, in the listing's order (`forward`) or against it (`backward`). */
+export type FetchRows<T> = (request: { direction: PagePlan['direction']; limit: number; marker: string | undefined }) => Promise<T[]>;
 
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
@@ -78,18 +79,49 @@ export function planPage(args: ConnectionArgs, binding: string): PagePlan {
   };
 }
 
-export async function paginate<T>(plan: PagePlan, binding: string, fetchRows: FetchRows<T>, markerOf: (row: T) => string): Promise<Page<T>> {
-  const reversed = plan.direction === 'backward';
+/**
+ * The upstream refuses a marker it does not know with a 400: after a cursor, that means its image
+ * is gone (deleted, or no longer visible), not that the caller wrote something wrong.
+ */
+function staleCursor(error: unknown, plan: PagePlan): unknown {
+  if (plan.marker === undefined || !(error instanceof CloudImagesError) || error.code !== ErrorCode.BAD_USER_INPUT || error.upstream?.status !== 400) return error;
+  const argument = plan.direction === 'forward' ? 'after' : 'before';
+  return userInputError(
+    `\`${argument}\` is no longer valid: the image it points at is gone or no longer visible. Start again from the first page (without \`${argument}\`).`,
+    { argument, upstream: error.upstream },
+  );
+}
+
+export interface PaginateOptions<T> {
+  markerOf: (row: T) => string;
+  /** Told when the probe of a full page failed; `hasNextPage`/`hasPreviousPage` then answers true. */
+  onProbeFailure: (error: unknown) => void;
+}
+
+export async function paginate<T>(plan: PagePlan, binding: string, fetchRows: FetchRows<T>, { markerOf, onProbeFailure }: PaginateOptions<T>): Promise<Page<T>> {
+  const { direction } = plan;
   const limit = Math.min(plan.size + 1, MAX_PAGE_SIZE);
-  const rows = await fetchRows(limit, plan.marker, reversed);
+  const rows = await fetchRows({ direction, limit, marker: plan.marker }).catch((error: unknown) => {
+    throw staleCursor(error, plan);
+  });
   const taken = rows.slice(0, plan.size);
   const last = taken[taken.length - 1];
   // More rows lie beyond this page in the direction of travel: the extra row says so, except on a
   // full page of 500, which left no room for it; there a probe after the page's last row tells.
+  // A failed probe must not cost the page: "maybe more" (true) lets the client ask for it.
   const more =
     last !== undefined && rows.length === plan.size && plan.size === MAX_PAGE_SIZE
-      ? lazy(async () => (await fetchRows(1, markerOf(last), reversed)).length > 0)
+      ? lazy(() =>
+          fetchRows({ direction, limit: 1, marker: markerOf(last) }).then(
+            (next) => next.length > 0,
+            (error: unknown) => {
+              onProbeFailure(error);
+              return true;
+            },
+          ),
+        )
       : lazy(async () => rows.length > plan.size);
+  const reversed = direction === 'backward';
   // Rows lie behind the starting cursor: the cursor's own row, at least.
   const behind = lazy(async () => plan.marker !== undefined);
   const ordered = reversed ? [...taken].reverse() : taken;

@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { startEmulator, type Emulator } from './emulator/server.js';
+import { FairGate } from './images/fair-gate.js';
+import { createLogger } from './logger.js';
+import { createSchema } from './schema.js';
+import { startServer, type RunningServer } from './server.js';
+import { CloudImagesClient } from './upstream/client.js';
+
+/**
+ * The one place the product is wired, for `main.ts`, the tests and the benchmark: the embedded
+ * emulator when no endpoint is configured, the upstream client, the process-wide upstream gate,
+ * the schema and the HTTP server.
+ */
+
+export interface AppOptions {
+  /** Default: a pino logger at `config.logLevel`. */
+  log?: Logger;
+  /** Filled into Sandbox's headers; default: the embedded emulator's first demo token (no secret). */
+  sandboxToken?: string;
+}
+
+export interface App {
+  /** Base URL of the HTTP server (`${url}/graphql`). */
+  url: string;
+  server: RunningServer;
+  client: CloudImagesClient;
+  /** The embedded emulator, when no endpoint was configured. */
+  emulator: Emulator | undefined;
+  /** The upstream base URL in use. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const emulator = config.upstream.endpoint ? undefined : await startEmulator(config.emulator);
+  const endpoint = config.upstream.endpoint ?? emulator!.url;
+  const client = new CloudImagesClient({ ...config.upstream, endpoint });
+  const sandboxToken = options.sandboxToken ?? emulator?.tenants[0]?.token;
+  try {
+    const server = await startServer(
+      {
+        schema: await createSchema(),
+        log,
+        context: { client, gate: new FairGate(config.upstream.maxInFlight), concurrency: config.upstream.concurrency },
+        requestDeadlineMs: config.upstream.requestDeadlineMs,
+        hideSuggestions: config.production,
+        introspection: config.introspection,
+        sandbox: config.sandbox,
+        limits: config.limits,
+        cors: config.cors,
+        ...(sandboxToken ? { sandboxToken } : {}),
+      },
+      config.port,
+      config.host,
+    );
+    return {
+      url: server.url,
+      server,
+      client,
+      emulator,
+      endpoint,
+      async close() {
+        await server.close();
+        await client.close();
+        await emulator?.close();
+      },
+    };
+  } catch (error) {
+    await client.close();
+    await emulator?.close();
+    throw error;
+  }
+}

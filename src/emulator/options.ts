@@ -1,0 +1,63 @@
+/**
+ * The emulator's options and their defaults. The emulator owns them: it imports nothing of the
+ * product but the upstream's wire types, so whoever starts it (the CLI, `main.ts` from the
+ * environment, tests) passes only what differs and leaves the rest to these defaults.
+ */
+
+export interface Tenant {
+  token: string;
+  projectId: string;
+}
+
+export interface EmulatorFaults {
+  /** Added to every response, in milliseconds. */
+  latencyMs: number;
+  /** Share of requests (0..1) answered 500 or 503 instead. */
+  errorRate: number;
+  /** Every `throttleEvery` requests, the next `throttleBurst` get 429 APIGW.0308; 0 turns it off. */
+  throttleEvery: number;
+  throttleBurst: number;
+  /** Seconds sent in `Retry-After` with a 429. */
+  retryAfterSeconds: number;
+  /** Share of 200 answers (0..1) whose JSON body is cut short. */
+  malformedRate: number;
+  /** Image ids whose by-id lookups (`?id=`) always fail with 500. */
+  failImageIds: string[];
+}
+
+/** What `startEmulator` takes; anything missing or `undefined` is the default below. */
+export interface EmulatorOptions {
+  /** Default `127.0.0.1`. */
+  host?: string | undefined;
+  /** Default 0: a free port. */
+  port?: number | undefined;
+  /** Default `DEMO_TENANTS`. */
+  tenants?: readonly Tenant[] | undefined;
+  /** Default `DEFAULT_EMULATOR_SEED`. */
+  seed?: number | undefined;
+  /** Knobs over `defaultEmulatorFaults()`; a knob given as `undefined` keeps its default. */
+  faults?: Partial<EmulatorFaults> | undefined;
+  /** How many request-log entries are kept (the newest); default 10,000. */
+  logCapacity?: number | undefined;
+}
+
+/** Demo tenants of the emulator, documented in the README. */
+export const DEMO_TENANTS: readonly Tenant[] = [
+  { token: 'demo-token-alice', projectId: '0a5b4c3d2e1f4a9b8c7d6e5f4a3b2c1d' },
+  { token: 'demo-token-bob', projectId: '9f8e7d6c5b4a49382716a5b4c3d2e1f0' },
+];
+
+/** Seed of the data set: the same images on every machine. */
+export const DEFAULT_EMULATOR_SEED = 20201230;
+
+export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
+
+/** No faults: what the emulator plays unless told otherwise. */
+export function defaultEmulatorFaults(): EmulatorFaults {
+  return { latencyMs: 0, errorRate: 0, throttleEvery: 0, throttleBurst: 0, retryAfterSeconds: 2, malformedRate: 0, failImageIds: [] };
+}
+
+/** The entries of an object whose value is not undefined (spreading an `undefined` would erase a default). */
+export function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,21 @@
+import type { Response } from 'express';
+import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
+
+/**
+ * One AbortSignal per request: it fires when the request's deadline passes, or when its client
+ * goes away before the answer is sent, and every upstream call of the request listens to it.
+ */
+export function requestSignal(res: Response, deadlineMs: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The request ran past its deadline of ${deadlineMs} ms (REQUEST_DEADLINE_MS): its remaining calls to the image service were cancelled.`),
+    );
+  }, deadlineMs);
+  timer.unref();
+  res.once('close', () => {
+    clearTimeout(timer);
+    if (!res.writableFinished) controller.abort(new CloudImagesError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The client closed the connection before the answer was sent.'));
+  });
+  return controller.signal;
+}

@@ -1,0 +1,64 @@
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { CloudImagesError, ErrorCode } from './errors.js';
+
+/**
+ * The circuit breaker of one upstream origin (cockatiel's, with its consecutive-failures breaker):
+ * after `failures` outages in a row (5xx, timeouts, unreachable) it opens for `openMs`, during which
+ * calls fail at once with UPSTREAM_UNAVAILABLE without reaching the upstream; then one call is let
+ * through (half-open) and its success closes the breaker again. Answers the upstream gives on
+ * purpose (4xx, 429 included) and calls cancelled by their caller never count.
+ */
+
+export interface BreakerState {
+  state: 'closed' | 'open' | 'half-open';
+  /** While open: when the next call may probe the upstream again. */
+  retryAt?: string;
+}
+
+export class CircuitBreaker {
+  private readonly policy: CircuitBreakerPolicy;
+  private openedAt = 0;
+
+  constructor(
+    failures: number,
+    private readonly openMs: number,
+    isOutage: (error: Error) => boolean,
+  ) {
+    this.policy = circuitBreaker(handleWhen(isOutage), { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(failures) });
+    this.policy.onBreak(() => {
+      this.openedAt = Date.now();
+    });
+  }
+
+  /** Runs one upstream attempt through the breaker. */
+  async run<T>(attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await this.policy.execute(attempt);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new CloudImagesError(
+          ErrorCode.UPSTREAM_UNAVAILABLE,
+          `The image service is failing; calls to it are paused for up to ${this.openMs} ms after ${this.policy.state === CircuitState.HalfOpen ? 'a probe is under way' : 'repeated failures'} (circuit breaker open).`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Open only while calls are refused: once `openMs` has passed, the next call probes the upstream,
+   * so readiness must not keep traffic (and with it the probe) away.
+   */
+  get state(): BreakerState {
+    switch (this.policy.state) {
+      case CircuitState.Closed:
+        return { state: 'closed' };
+      case CircuitState.HalfOpen:
+        return { state: 'half-open' };
+      default: {
+        const retryAt = this.openedAt + this.openMs;
+        return Date.now() < retryAt ? { state: 'open', retryAt: new Date(retryAt).toISOString() } : { state: 'half-open' };
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Imports point one way (DESIGN.md, "Data flow"): the emulator owns its options and defaults and
+ * imports nothing of the product but the upstream's wire types; the product path reaches the
+ * emulator only from its entry points, which start it as the embedded default.
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const src = join(root, 'src');
+
+/** Source files under a directory, as paths relative to the repository with `/` separators. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
+    .map((name) => posix(relative(root, join(dir, name))))
+    .sort();
+}
+
+function posix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/** Every import specifier of a file: static imports, re-exports, `import type`, `import()` and `require`. */
+function specifiers(file: string): string[] {
+  return ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+}
+
+/** Where a relative specifier leads, as a repository path of the .ts source (`./x.js` is `./x.ts`); undefined for packages. */
+function target(file: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const path = posix(relative(root, resolve(join(root, dirname(file)), specifier)));
+  return path.replace(/\.js$/, '.ts');
+}
+
+const emulatorFiles = sourceFiles(join(src, 'emulator'));
+const productFiles = sourceFiles(src).filter((file) => !file.startsWith('src/emulator/'));
+
+describe('import boundaries', () => {
+  it('finds the files it checks', () => {
+    expect(emulatorFiles).toEqual(expect.arrayContaining(['src/emulator/server.ts', 'src/emulator/options.ts', 'src/emulator/cli.ts', 'src/emulator/cli-args.ts']));
+    expect(productFiles).toEqual(expect.arrayContaining(['src/config.ts', 'src/main.ts', 'src/upstream/wire.ts']));
+    expect(specifiers('src/emulator/server.ts')).toContain('./options.js');
+  });
+
+  it('no file in src/emulator/ imports the config', () => {
+    const offending = emulatorFiles.flatMap((file) =>
+      specifiers(file)
+        .filter((s) => /(^|\/)config(\.js|\.ts)?$/.test(s) || target(file, s) === 'src/config.ts')
+        .map((s) => `${file} imports ${s}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('src/emulator/ imports only its own files, the upstream wire types and node: built-ins', () => {
+    const offending = emulatorFiles.flatMap((file) =>
+      specifiers(file)
+        .filter((s) => {
+          const to = target(file, s);
+          if (to === undefined) return !s.startsWith('node:');
+          return !to.startsWith('src/emulator/') && to !== 'src/upstream/wire.ts';
+        })
+        .map((s) => `${file} imports ${s}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('outside src/emulator/, only src/main.ts and src/app.ts import the emulator', () => {
+    const importers = productFiles.filter((file) => specifiers(file).some((s) => target(file, s)?.startsWith('src/emulator/')));
+    expect(importers.filter((file) => file !== 'src/main.ts' && file !== 'src/app.ts')).toEqual([]);
+  });
+});

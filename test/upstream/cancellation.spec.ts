@@ -1,0 +1,95 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CloudImagesClient, type ClientOptions } from '../../src/upstream/client.js';
+import { CloudImagesError, ErrorCode } from '../../src/upstream/errors.js';
+import { reply, startStubUpstream, type StubHandler, type StubUpstream } from '../helpers/stub-upstream.js';
+
+/** The client's clocks: the per-attempt timeout leaves out the wait for a pooled connection; a signal ends a call at once. */
+
+const CREDENTIALS = { token: 'tok' };
+const IMAGES = { images: [] };
+
+let stub: StubUpstream;
+const clients: CloudImagesClient[] = [];
+beforeAll(async () => {
+  stub = await startStubUpstream();
+});
+afterEach(async () => {
+  stub.reset();
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+afterAll(async () => {
+  await stub.close();
+});
+
+function client(options: Partial<ClientOptions>): CloudImagesClient {
+  const created = new CloudImagesClient({ endpoint: stub.url, timeoutMs: 2_000, maxAttempts: 1, retryBaseDelayMs: 10, totalBudgetMs: 10_000, ...options });
+  clients.push(created);
+  return created;
+}
+
+const slow =
+  (ms: number, status = 200, body: unknown = IMAGES): StubHandler =>
+  (req, res) => {
+    setTimeout(() => reply(status, body)(req, res), ms);
+  };
+
+describe('per-attempt timeout', () => {
+  it('counts from the moment the request is on a connection, not while it waits for one', async () => {
+    // One connection: the second call waits ~300 ms for it, then takes ~300 ms itself; 450 ms each is enough.
+    const one = client({ maxInFlight: 1, timeoutMs: 450 });
+    stub.setFallback(slow(300));
+    const results = await Promise.allSettled([one.listImages(CREDENTIALS, 'cn-north-4', { limit: 1 }), one.listImages(CREDENTIALS, 'cn-north-4', { limit: 2 })]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('still times out an attempt that takes too long on its connection', async () => {
+    stub.setFallback(slow(600));
+    const error = await client({ timeoutMs: 150 })
+      .listImages(CREDENTIALS, 'cn-north-4', {})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CloudImagesError);
+    expect((error as CloudImagesError).code).toBe('UPSTREAM_TIMEOUT');
+  });
+});
+
+describe('cancellation by signal', () => {
+  it('ends an attempt in flight at once with the signal’s reason', async () => {
+    stub.setFallback(() => {});
+    const controller = new AbortController();
+    const started = performance.now();
+    const call = client({}).listImages(CREDENTIALS, 'cn-north-4', {}, controller.signal);
+    await expect.poll(() => stub.requests.length).toBe(1);
+    const reason = new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, 'past the deadline');
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('ends a backoff wait at once, without another attempt', async () => {
+    stub.setFallback(reply(503, 'busy', { 'retry-after': '30' }));
+    const controller = new AbortController();
+    const call = client({ maxAttempts: 3, totalBudgetMs: 60_000 }).listImages(CREDENTIALS, 'cn-north-4', {}, controller.signal);
+    await expect.poll(() => stub.requests.length).toBe(1);
+    await sleep(50);
+    const started = performance.now();
+    controller.abort(new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, 'past the deadline'));
+    await expect(call).rejects.toThrow('past the deadline');
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('a call cancelled by its caller does not count against the breaker', async () => {
+    stub.setFallback(() => {});
+    const breaking = client({ breakerFailures: 1, breakerOpenMs: 60_000 });
+    for (let i = 0; i < 3; i++) {
+      const controller = new AbortController();
+      const call = breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: i + 1 }, controller.signal);
+      await expect.poll(() => stub.requests.length).toBe(i + 1);
+      controller.abort(new CloudImagesError(ErrorCode.UPSTREAM_UNAVAILABLE, 'client gone'));
+      await expect(call).rejects.toThrow('client gone');
+    }
+    expect(breaking.breakerState).toEqual({ state: 'closed' });
+  });
+});
