@@ -118,7 +118,9 @@ describe('another tenant’s ids', () => {
       BOB,
     );
     const error = onlyError(result);
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: { status: 400, code: 'IEC.000006', requestId: api.emulator.apiRequests[0]!.requestId } });
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after', upstream: { status: 400, code: 'IEC.000006', requestId: api.emulator.apiRequests[0]!.requestId } });
+    // To the other tenant the image is not there: the cursor is no longer valid.
+    expect(error.message).toMatch(/`after` is no longer valid.*first page/);
     expect(result.data).toBeNull();
     expect(JSON.stringify(result)).not.toContain(alicePrivate[0]!.name);
   });

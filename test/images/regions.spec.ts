@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from '../helpers/api-server.js';
 import { startStubUpstream, type StubUpstream } from '../helpers/stub-upstream.js';
 
-/** A by-id lookup waits for the request's list calls of its own region only. */
+/** A by-id lookup never waits for the request's list calls, of its own region or another: it is primed only by lists that already answered. */
 
 const IMAGE = {
   id: '11111111-2222-4333-8444-555555555555',
@@ -62,6 +62,40 @@ describe('by-id lookups beside a list of another region', () => {
       expect(result.errors).toBeUndefined();
       expect(result.data?.detail.name).toBe('detail');
       expect(answered).toEqual(['by-id', 'list']);
+    } finally {
+      clearTimeout(valve);
+    }
+  });
+});
+
+describe('by-id lookups beside a list of the same region', () => {
+  it('do not wait for that list either', async () => {
+    const answered: string[] = [];
+    let heldList: ServerResponse | undefined;
+    const answerList = (): void => {
+      if (!heldList || heldList.headersSent) return;
+      answered.push('list');
+      heldList.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ images: [] }));
+    };
+    const valve = setTimeout(answerList, 3_000);
+    stub.setFallback((req, res) => {
+      if (req.url?.includes('limit=')) {
+        heldList = res;
+        return;
+      }
+      answered.push('by-id');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ images: [IMAGE] }));
+      answerList();
+    });
+    try {
+      const started = performance.now();
+      const result = await api.query<{ list: { nodes: unknown[] }; detail: { name: string } }>(
+        `{ list: images(region: "cn-north-4", first: 5, filter: { name: "unrelated" }) { nodes { imageId } } detail: image(region: "cn-north-4", imageId: "${IMAGE.id}") { name } }`,
+      );
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.detail.name).toBe('detail');
+      expect(answered).toEqual(['by-id', 'list']);
+      expect(performance.now() - started).toBeLessThan(2_000);
     } finally {
       clearTimeout(valve);
     }

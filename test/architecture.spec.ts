@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 /**
  * Imports point one way (DESIGN.md, "Data flow"): the emulator owns its options and defaults and
  * imports nothing of the product but the upstream's wire types; the product path reaches the
- * emulator only from its entry points, which start it as the embedded default.
+ * emulator only from its entry points, which start it as the embedded default. The upstream client
+ * knows nothing above it, and resolvers speak GraphQL and page plans, never wire parameters.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
 
 /** Source files under a directory, as paths relative to the repository with `/` separators. */
@@ -72,5 +73,34 @@ describe('import boundaries', () => {
   it('outside src/emulator/, only src/main.ts and src/app.ts import the emulator', () => {
     const importers = productFiles.filter((file) => specifiers(file).some((s) => target(file, s)?.startsWith('src/emulator/')));
     expect(importers.filter((file) => file !== 'src/main.ts' && file !== 'src/app.ts')).toEqual([]);
+  });
+
+  it('src/upstream/ imports only its own files, the config, packages and node: built-ins', () => {
+    const offending = sourceFiles(join(src, 'upstream')).flatMap((file) =>
+      specifiers(file)
+        .filter((s) => {
+          const to = target(file, s);
+          return to !== undefined && !to.startsWith('src/upstream/') && to !== 'src/config.ts';
+        })
+        .map((s) => `${file} imports ${s}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('src/images/ builds no URL and no key of its own: the client builds both', () => {
+    for (const file of sourceFiles(join(src, 'images'))) {
+      expect(specifiers(file).map((s) => target(file, s))).not.toContain('src/upstream/request-url.ts');
+      expect(readFileSync(join(root, file), 'utf8')).not.toMatch(/LIST_QUERY_PARAMS|URLSearchParams/);
+    }
+  });
+
+  it('resolvers name no wire parameter (limit, marker, sort_dir) and reach the upstream only through the image source', () => {
+    const resolvers = sourceFiles(join(src, 'graphql')).filter((file) => file.endsWith('.resolver.ts'));
+    expect(resolvers.length).toBeGreaterThanOrEqual(2);
+    for (const file of resolvers) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(text, file).not.toMatch(/\bsort_dir\b|\blimit\b|\bmarker\b/);
+      expect(specifiers(file).map((s) => target(file, s)).filter((to) => to?.startsWith('src/upstream/client') || to?.startsWith('src/upstream/request-url'))).toEqual([]);
+    }
   });
 });
