@@ -2,33 +2,14 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from '../helpers/api-server.js';
-import { reply, startStubUpstream, type StubUpstream } from '../helpers/stub-upstream.js';
+import { reply, startStubUpstream, stubImage, type StubUpstream } from '../helpers/stub-upstream.js';
 
 /**
  * Failures as small as the fault: one unreadable image is one null and one error, a failed probe
  * costs no page, and a cursor whose image is gone says so. Against a scripted stub upstream.
  */
 
-function image(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    name: `image ${n}`,
-    status: 'active',
-    visibility: 'public',
-    __imagetype: 'gold',
-    __os_type: 'Linux',
-    __image_size: '1',
-    created_at: '2020-12-30T03:23:29Z',
-    updated_at: '2020-12-30T03:23:29Z',
-    min_disk: 40,
-    min_ram: 0,
-    owner: 'o',
-    protected: true,
-    tags: [],
-    virtual_env_type: 'FusionCompute',
-    ...overrides,
-  };
-}
+const image = stubImage;
 
 const logLines: Record<string, unknown>[] = [];
 let stub: StubUpstream;

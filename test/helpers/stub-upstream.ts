@@ -30,6 +30,28 @@ export interface StubUpstream {
   close(): Promise<void>;
 }
 
+/** A minimal, readable upstream image numbered `n` (its id ends in n), for stub answers. */
+export function stubImage(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    name: `image ${n}`,
+    status: 'active',
+    visibility: 'public',
+    __imagetype: 'gold',
+    __os_type: 'Linux',
+    __image_size: '1',
+    created_at: '2020-12-30T03:23:29Z',
+    updated_at: '2020-12-30T03:23:29Z',
+    min_disk: 40,
+    min_ram: 0,
+    owner: 'o',
+    protected: true,
+    tags: [],
+    virtual_env_type: 'FusionCompute',
+    ...overrides,
+  };
+}
+
 /** Answers with a status, a body (objects as JSON) and headers. */
 export function reply(status: number, body: unknown, headers: Record<string, string> = {}): StubHandler {
   return (_req, res) => {
