@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { setMaxListeners } from 'node:events';
 import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
 
 /**
@@ -7,6 +8,8 @@ import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
  */
 export function requestSignal(res: Response, deadlineMs: number): AbortSignal {
   const controller = new AbortController();
+  // Every upstream call of the request listens while it waits its turn: hundreds are expected, not a leak.
+  setMaxListeners(0, controller.signal);
   const timer = setTimeout(() => {
     controller.abort(
       new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The request ran past its deadline of ${deadlineMs} ms (REQUEST_DEADLINE_MS): its remaining calls to the image service were cancelled.`),

@@ -33,6 +33,8 @@ describe('REQUEST_DEADLINE_MS: 300', () => {
     const result = await api.query(LIST);
     const elapsed = performance.now() - started;
 
+    // Not before the deadline, and not much after it.
+    expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1_500);
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
@@ -55,6 +57,8 @@ describe('REQUEST_DEADLINE_MS: 300', () => {
     const result = await api.query(LIST);
     const elapsed = performance.now() - started;
 
+    // It waited (a 429 given up on at once would be RATE_LIMITED), until the deadline ended the wait.
+    expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1_500);
     expect(errorCodes(result)).toEqual(['UPSTREAM_TIMEOUT']);
     expect(result.errors?.[0]?.message).toMatch(/deadline of 300 ms/);
