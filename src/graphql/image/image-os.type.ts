@@ -1,8 +1,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { ImageInfo } from '../../upstream/wire.js';
 import { OsType } from './os-type.enum.js';
 
+/** Read on demand from the upstream object, like Image (getters from image.mapper.ts). */
 @ObjectType({ simpleResolvers: true, description: 'The operating system inside an image.' })
 export class ImageOs {
+  constructor(readonly raw: ImageInfo) {}
+
   @Field(() => OsType, { description: 'Upstream `__os_type`.' })
   type!: OsType;
 

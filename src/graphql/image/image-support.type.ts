@@ -1,7 +1,11 @@
 import { Field, ObjectType } from 'type-graphql';
+import type { ImageInfo } from '../../upstream/wire.js';
 
+/** Read on demand from the upstream object, like Image (getters from image.mapper.ts). */
 @ObjectType({ simpleResolvers: true, description: 'What an image supports (upstream `__support_*`; an absent flag is false).' })
 export class ImageSupport {
+  constructor(readonly raw: ImageInfo) {}
+
   @Field(() => Boolean, { description: 'KVM virtualization (`__support_kvm`).' })
   kvm!: boolean;
 

@@ -12,7 +12,7 @@ import { Image } from './image.type.js';
 import { OS_TYPE_WIRE } from './os-type.enum.js';
 import { VIRTUAL_ENV_TYPE_WIRE } from './virtual-env-type.enum.js';
 
-/** The wire image (`ImageInfo` as sent) to the GraphQL `Image`: pure, tolerant of every upstream quirk. */
+/** The wire image (`ImageInfo` as sent) to the GraphQL `Image`: pure readers, tolerant of every upstream quirk, run only when a field is read. */
 
 export const IMAGE_TYPENAME = 'Image';
 
@@ -48,73 +48,97 @@ function enumOrNull<E>(value: unknown, fromWire: (v: unknown) => E): E | null {
   return value === undefined || value === null || value === '' ? null : fromWire(value);
 }
 
+type Readers<T, Own extends keyof T> = { readonly [K in Exclude<keyof T, Own | 'raw' | `checked${string}`> as T[K] extends (...args: never[]) => unknown ? never : K]: (raw: ImageInfo, self: T) => T[K] };
+
+/** How each `Image` field is read from the wire object; tolerant of every upstream quirk, never throws. */
+const IMAGE: Readers<Image, 'region'> = {
+  id: (raw, image) => imageGlobalId(image.region, raw.id),
+  imageId: (raw) => raw.id,
+  name: (raw) => (typeof raw.name === 'string' ? raw.name : ''),
+  description: (raw) => str(raw.__description),
+  status: (raw) => IMAGE_STATUS_WIRE.fromWire(raw.status),
+  visibility: (raw) => IMAGE_VISIBILITY_WIRE.fromWire(raw.visibility),
+  imageType: (raw) => IMAGE_TYPE_WIRE.fromWire(raw.__imagetype),
+  registered: (raw) => parseWireBoolean(raw.__isregistered) ?? null,
+  owner: (raw) => (typeof raw.owner === 'string' ? raw.owner : ''),
+  protected: (raw) => flag(raw.protected),
+  tags: (raw) => (Array.isArray(raw.tags) ? raw.tags.filter((tag): tag is string => typeof tag === 'string') : []),
+  os: (raw) => new ImageOs(raw),
+  support: (raw) => new ImageSupport(raw),
+  diskFormat: (raw) => enumOrNull(raw.disk_format, (v) => DISK_FORMAT_WIRE.fromWire(v)),
+  containerFormat: (raw) => str(raw.container_format),
+  imageSize: (raw) => parseByteSize(raw.__image_size),
+  minDisk: (raw) => int(raw.min_disk) ?? 0,
+  minRam: (raw) => int(raw.min_ram) ?? 0,
+  maxRam: (raw) => int(raw.max_ram),
+  virtualEnvType: (raw) => VIRTUAL_ENV_TYPE_WIRE.fromWire(raw.virtual_env_type),
+  firmwareType: (raw) => enumOrNull(raw.hw_firmware_type, (v) => FIRMWARE_TYPE_WIRE.fromWire(v)),
+  // Required upstream: an unreadable one is an Invalid Date, and its field fails loudly (Image.checkedCreatedAt) rather than inventing a time.
+  createdAt: (raw) => date(raw.created_at) ?? new Date(NaN),
+  updatedAt: (raw) => date(raw.updated_at) ?? new Date(NaN),
+  parentImageId: (raw) => str(raw.__originalimagename),
+  imageSourceType: (raw) => str(raw.__image_source_type),
+  backupId: (raw) => str(raw.__backup_id),
+  dataOrigin: (raw) => str(raw.__data_origin),
+  dataSource: (raw) => str(raw.data_source),
+  productCode: (raw) => str(raw.__productcode),
+  rootOrigin: (raw) => str(raw.__root_origin),
+  sequenceNum: (raw) => str(raw.__sequence_num),
+  checksum: (raw) => str(raw.checksum),
+  size: (raw) => parseByteSize(raw.size),
+  virtualSize: (raw) => parseByteSize(raw.virtual_size),
+  enterpriseProjectId: (raw) => str(raw.enterprise_project_id),
+  file: (raw) => str(raw.file),
+  schema: (raw) => str(raw.schema),
+  self: (raw) => str(raw.self),
+  vifMultiqueueEnabled: (raw) => parseWireBoolean(raw.hw_vif_multiqueue_enabled) ?? null,
+  lazyLoading: (raw) => parseWireBoolean(raw.__lazyloading) ?? null,
+  deleted: (raw) => parseWireBoolean(raw.deleted) ?? null,
+  deletedAt: (raw) => date(raw.deleted_at),
+};
+
+const OS: Readers<ImageOs, never> = {
+  type: (raw) => OS_TYPE_WIRE.fromWire(raw.__os_type),
+  version: (raw) => str(raw.__os_version),
+  bit: (raw) => int(raw.__os_bit),
+  platform: (raw) => str(raw.__platform),
+};
+
+const SUPPORT: Readers<ImageSupport, never> = {
+  kvm: (raw) => flag(raw.__support_kvm),
+  xen: (raw) => flag(raw.__support_xen),
+  largeMemory: (raw) => flag(raw.__support_largememory),
+  diskIntensive: (raw) => flag(raw.__support_diskintensive),
+  highPerformance: (raw) => flag(raw.__support_highperformance),
+  kvmInfiniband: (raw) => flag(raw.__support_kvm_infiniband),
+  xenHana: (raw) => flag(raw.__support_xen_hana),
+  arm: (raw) => flag(raw.__support_arm),
+  amd: (raw) => flag(raw.__support_amd),
+  gpuT4: (raw) => flag(raw.__support_gpu_t4),
+  kvmGpuType: (raw) => str(raw.__support_kvm_gpu_type),
+  xenGpuType: (raw) => str(raw.__support_xen_gpu_type),
+};
+
+/** Each reader becomes a getter on the type's prototype: a field is computed when (and each time) it is read. */
+function installReaders<T extends { raw: ImageInfo }>(type: { prototype: T }, readers: object): void {
+  for (const [field, read] of Object.entries(readers) as [string, (raw: ImageInfo, self: T) => unknown][]) {
+    Object.defineProperty(type.prototype, field, {
+      get(this: T) {
+        return read(this.raw, this);
+      },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+}
+
+installReaders(Image, IMAGE);
+installReaders(ImageOs, OS);
+installReaders(ImageSupport, SUPPORT);
+
+/** The field names of each type that the readers fill (every schema field but `raw`, `region` and the checked dates). */
+export const READ_FIELDS = { image: Object.keys(IMAGE), os: Object.keys(OS), support: Object.keys(SUPPORT) } as const;
+
 export function toImage(raw: ImageInfo, region: string): Image {
-  const os = Object.assign(new ImageOs(), {
-    type: OS_TYPE_WIRE.fromWire(raw.__os_type),
-    version: str(raw.__os_version),
-    bit: int(raw.__os_bit),
-    platform: str(raw.__platform),
-  });
-  const support = Object.assign(new ImageSupport(), {
-    kvm: flag(raw.__support_kvm),
-    xen: flag(raw.__support_xen),
-    largeMemory: flag(raw.__support_largememory),
-    diskIntensive: flag(raw.__support_diskintensive),
-    highPerformance: flag(raw.__support_highperformance),
-    kvmInfiniband: flag(raw.__support_kvm_infiniband),
-    xenHana: flag(raw.__support_xen_hana),
-    arm: flag(raw.__support_arm),
-    amd: flag(raw.__support_amd),
-    gpuT4: flag(raw.__support_gpu_t4),
-    kvmGpuType: str(raw.__support_kvm_gpu_type),
-    xenGpuType: str(raw.__support_xen_gpu_type),
-  });
-  // `createdAt`/`updatedAt` are required upstream; an unreadable one fails its field loudly
-  // (Invalid Date) rather than inventing a time.
-  return Object.assign(new Image(), {
-    id: imageGlobalId(region, raw.id),
-    imageId: raw.id,
-    region,
-    name: typeof raw.name === 'string' ? raw.name : '',
-    description: str(raw.__description),
-    status: IMAGE_STATUS_WIRE.fromWire(raw.status),
-    visibility: IMAGE_VISIBILITY_WIRE.fromWire(raw.visibility),
-    imageType: IMAGE_TYPE_WIRE.fromWire(raw.__imagetype),
-    registered: parseWireBoolean(raw.__isregistered) ?? null,
-    owner: typeof raw.owner === 'string' ? raw.owner : '',
-    protected: flag(raw.protected),
-    tags: Array.isArray(raw.tags) ? raw.tags.filter((tag): tag is string => typeof tag === 'string') : [],
-    os,
-    support,
-    diskFormat: enumOrNull(raw.disk_format, (v) => DISK_FORMAT_WIRE.fromWire(v)),
-    containerFormat: str(raw.container_format),
-    imageSize: parseByteSize(raw.__image_size),
-    minDisk: int(raw.min_disk) ?? 0,
-    minRam: int(raw.min_ram) ?? 0,
-    maxRam: int(raw.max_ram),
-    virtualEnvType: VIRTUAL_ENV_TYPE_WIRE.fromWire(raw.virtual_env_type),
-    firmwareType: enumOrNull(raw.hw_firmware_type, (v) => FIRMWARE_TYPE_WIRE.fromWire(v)),
-    createdAt: date(raw.created_at) ?? new Date(NaN),
-    updatedAt: date(raw.updated_at) ?? new Date(NaN),
-    parentImageId: str(raw.__originalimagename),
-    imageSourceType: str(raw.__image_source_type),
-    backupId: str(raw.__backup_id),
-    dataOrigin: str(raw.__data_origin),
-    dataSource: str(raw.data_source),
-    productCode: str(raw.__productcode),
-    rootOrigin: str(raw.__root_origin),
-    sequenceNum: str(raw.__sequence_num),
-    checksum: str(raw.checksum),
-    size: parseByteSize(raw.size),
-    virtualSize: parseByteSize(raw.virtual_size),
-    enterpriseProjectId: str(raw.enterprise_project_id),
-    file: str(raw.file),
-    schema: str(raw.schema),
-    self: str(raw.self),
-    vifMultiqueueEnabled: parseWireBoolean(raw.hw_vif_multiqueue_enabled) ?? null,
-    lazyLoading: parseWireBoolean(raw.__lazyloading) ?? null,
-    deleted: parseWireBoolean(raw.deleted) ?? null,
-    deletedAt: date(raw.deleted_at),
-    raw,
-  });
+  return new Image(raw, region);
 }

@@ -29,12 +29,17 @@ export class ImageResolver {
     const listing = toListQuery(filter, sort);
     const binding = listingBinding([region, listing]);
     const plan = planPage(page, binding);
-    const { edges, pageInfo } = await paginate<ImageInfo>(plan, binding, (request) => images.page(region, listing, request), {
+    const { rows, cursorOf, pageInfo } = await paginate<ImageInfo>(plan, binding, (request) => images.page(region, listing, request), {
       markerOf: (raw) => raw.id,
       onProbeFailure: (error) => log.warn({ err: error, region }, 'the probe for more images failed; answering true'),
     });
-    const imageEdges = edges.map(({ cursor, node }) => Object.assign(new ImageEdge(), { cursor, node: toImage(node, region) }));
-    return Object.assign(new ImageConnection(), { edges: imageEdges, nodes: imageEdges.map((edge) => edge.node), pageInfo });
+    const nodes = rows.map((raw) => toImage(raw, region));
+    const edges = nodes.map((node, at) => new ImageEdge(node, () => cursorOf(rows[at]!)));
+    const connection = new ImageConnection();
+    connection.edges = edges;
+    connection.nodes = nodes;
+    connection.pageInfo = pageInfo;
+    return connection;
   }
 
   @Query(() => Image, { nullable: true, description: 'One image by its upstream id; null when the caller cannot see it.', complexity: ({ childComplexity }) => 1 + childComplexity })

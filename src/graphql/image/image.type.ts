@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { ImageInfo } from '../../upstream/wire.js';
 import { Node } from '../relay/node.interface.js';
 import { ByteSizeScalar } from '../scalars/byte-size.scalar.js';
 import { DateTimeScalar } from '../scalars/date-time.scalar.js';
@@ -11,9 +12,21 @@ import { ImageSupport } from './image-support.type.js';
 import { ImageType } from './image-type.enum.js';
 import { ImageVisibility } from './image-visibility.enum.js';
 import { VirtualEnvType } from './virtual-env-type.enum.js';
+import { checkedDate } from './upstream-date.js';
 
+/**
+ * A cloud image as one caller sees it in one region. It holds the upstream object as received and
+ * reads each field from it only when a query asks for it: the field declarations below are the
+ * schema, and their getters are installed from the pure readers of image.mapper.ts (nothing is
+ * mapped up front, and no object is built per image beyond this one).
+ */
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A cloud image as the tenant sees it in one region (upstream `ImageInfo`).' })
 export class Image implements Node {
+  constructor(raw: ImageInfo, region: string) {
+    this.raw = raw;
+    this.region = region;
+  }
+
   @Field(() => ID, { description: 'Global, opaque id (region and image id); `node(id:)` refetches it.' })
   id!: string;
 
@@ -21,7 +34,7 @@ export class Image implements Node {
   imageId!: string;
 
   @Field(() => String, { description: 'The region the image was listed in.' })
-  region!: string;
+  region: string;
 
   @Field(() => String)
   name!: string;
@@ -80,11 +93,22 @@ export class Image implements Node {
   @Field(() => FirmwareType, { nullable: true, description: 'Upstream `hw_firmware_type`.' })
   firmwareType!: FirmwareType | null;
 
-  @Field(() => DateTimeScalar)
+  /** Invalid Date when the upstream's value is unreadable; the `createdAt` field then fails (see checkedCreatedAt). */
   createdAt!: Date;
 
-  @Field(() => DateTimeScalar)
   updatedAt!: Date;
+
+  // Dates are checked in resolvers, whose errors keep their code under any executor (a getter or
+  // a scalar must never throw: graphql-jit lets a getter's error escape and drops a scalar's code).
+  @Field(() => DateTimeScalar, { name: 'createdAt' })
+  checkedCreatedAt(): Date {
+    return checkedDate(this.createdAt, 'created_at');
+  }
+
+  @Field(() => DateTimeScalar, { name: 'updatedAt' })
+  checkedUpdatedAt(): Date {
+    return checkedDate(this.updatedAt, 'updated_at');
+  }
 
   @Field(() => String, { nullable: true, description: 'Upstream `__originalimagename`: the image this one was made from.' })
   parentImageId!: string | null;
@@ -140,9 +164,13 @@ export class Image implements Node {
   @Field(() => Boolean, { nullable: true, description: 'Upstream `deleted` (undocumented).' })
   deleted!: boolean | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Upstream `deleted_at` (undocumented); null when empty.' })
   deletedAt!: Date | null;
 
+  @Field(() => DateTimeScalar, { name: 'deletedAt', nullable: true, description: 'Upstream `deleted_at` (undocumented); null when empty.' })
+  checkedDeletedAt(): Date | null {
+    return this.deletedAt === null ? null : checkedDate(this.deletedAt, 'deleted_at');
+  }
+
   @Field(() => GraphQLJSONObject, { description: 'The upstream object exactly as received, undocumented keys included.' })
-  raw!: Record<string, unknown>;
+  raw: ImageInfo;
 }

@@ -6,8 +6,18 @@ import { PageInfo } from './page-info.type.js';
 export function EdgeType<TNode extends object>(nodeClass: ClassType<TNode>) {
   @ObjectType({ simpleResolvers: true })
   abstract class Edge {
+    constructor(node: TNode | null, position: () => string) {
+      this.node = node;
+      this.position = position;
+    }
+
+    private readonly position: () => string;
+
+    /** Encoded only when a query selects it. */
     @Field(() => String, { description: 'Opaque position of this node; pass it as `after` or `before`.' })
-    cursor!: string;
+    get cursor(): string {
+      return this.position();
+    }
 
     @Field(() => nodeClass, { nullable: true, description: 'Null when the upstream sent this node in a shape that could not be read; an error at its path says why.' })
     node!: TNode | null;
@@ -16,7 +26,7 @@ export function EdgeType<TNode extends object>(nodeClass: ClassType<TNode>) {
 }
 
 /** Nullable list items, as GitHub's and Shopify's connections have them: one unreadable node is one null and one error, not a lost page. */
-export function ConnectionType<TNode extends object, TEdge extends { node: TNode | null; cursor: string }>(nodeClass: ClassType<TNode>, edgeClass: ClassType<TEdge>) {
+export function ConnectionType<TNode extends object, TEdge extends { node: TNode | null; readonly cursor: string }>(nodeClass: ClassType<TNode>, edgeClass: ClassType<TEdge>) {
   @ObjectType({ simpleResolvers: true })
   abstract class Connection {
     @Field(() => [edgeClass], { nullable: 'items' })

@@ -6,12 +6,9 @@ export class PageInfo {
   constructor(
     private readonly next: Lazy<boolean>,
     private readonly previous: Lazy<boolean>,
-    startCursor: string | null,
-    endCursor: string | null,
-  ) {
-    this.startCursor = startCursor;
-    this.endCursor = endCursor;
-  }
+    private readonly start: () => string | null,
+    private readonly end: () => string | null,
+  ) {}
 
   @Field(() => Boolean)
   get hasNextPage(): Promise<boolean> {
@@ -24,8 +21,12 @@ export class PageInfo {
   }
 
   @Field(() => String, { nullable: true })
-  startCursor: string | null;
+  get startCursor(): string | null {
+    return this.start();
+  }
 
   @Field(() => String, { nullable: true })
-  endCursor: string | null;
+  get endCursor(): string | null {
+    return this.end();
+  }
 }

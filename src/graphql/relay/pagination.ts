@@ -27,7 +27,10 @@ export interface PagePlan {
 export type FetchRows<T> = (request: { direction: PagePlan['direction']; limit: number; marker: string | undefined }) => Promise<T[]>;
 
 export interface Page<T> {
-  edges: { cursor: string; node: T }[];
+  /** The page's rows, in the listing's order whatever the direction of travel. */
+  rows: T[];
+  /** A row's cursor; computed only for the cursors a query selects. */
+  cursorOf: (row: T) => string;
   pageInfo: PageInfo;
 }
 
@@ -101,16 +104,16 @@ export interface PaginateOptions<T> {
 export async function paginate<T>(plan: PagePlan, binding: string, fetchRows: FetchRows<T>, { markerOf, onProbeFailure }: PaginateOptions<T>): Promise<Page<T>> {
   const { direction } = plan;
   const limit = Math.min(plan.size + 1, MAX_PAGE_SIZE);
-  const rows = await fetchRows({ direction, limit, marker: plan.marker }).catch((error: unknown) => {
+  const fetched = await fetchRows({ direction, limit, marker: plan.marker }).catch((error: unknown) => {
     throw staleCursor(error, plan);
   });
-  const taken = rows.slice(0, plan.size);
+  const taken = fetched.slice(0, plan.size);
   const last = taken[taken.length - 1];
   // More rows lie beyond this page in the direction of travel: the extra row says so, except on a
   // full page of 500, which left no room for it; there a probe after the page's last row tells.
   // A failed probe must not cost the page: "maybe more" (true) lets the client ask for it.
   const more =
-    last !== undefined && rows.length === plan.size && plan.size === MAX_PAGE_SIZE
+    last !== undefined && fetched.length === plan.size && plan.size === MAX_PAGE_SIZE
       ? lazy(() =>
           fetchRows({ direction, limit: 1, marker: markerOf(last) }).then(
             (next) => next.length > 0,
@@ -120,12 +123,14 @@ export async function paginate<T>(plan: PagePlan, binding: string, fetchRows: Fe
             },
           ),
         )
-      : lazy(async () => rows.length > plan.size);
+      : lazy(async () => fetched.length > plan.size);
   const reversed = direction === 'backward';
   // Rows lie behind the starting cursor: the cursor's own row, at least.
   const behind = lazy(async () => plan.marker !== undefined);
-  const ordered = reversed ? [...taken].reverse() : taken;
-  const edges = ordered.map((node) => ({ cursor: encodeCursor(markerOf(node), binding), node }));
-  const pageInfo = new PageInfo(reversed ? behind : more, reversed ? more : behind, edges[0]?.cursor ?? null, edges[edges.length - 1]?.cursor ?? null);
-  return { edges, pageInfo };
+  const rows = reversed ? [...taken].reverse() : taken;
+  const cursorOf = (row: T): string => encodeCursor(markerOf(row), binding);
+  const first = rows[0];
+  const end = rows[rows.length - 1];
+  const pageInfo = new PageInfo(reversed ? behind : more, reversed ? more : behind, () => (first === undefined ? null : cursorOf(first)), () => (end === undefined ? null : cursorOf(end)));
+  return { rows, cursorOf, pageInfo };
 }
