@@ -1,88 +1,245 @@
-import 'reflect-metadata';
-import { pino } from 'pino';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measureFloor, type FloorResult } from './floor.js';
+import { measure, stopLoad, type LoadSettings } from './load.js';
+import { killAllNow, rssMB, RssSampler, startNode, stopAll, type Started } from './processes.js';
+import { errorChecks, printChecks, summarizeLog, table, targetChecks, type Rss, type ScenarioResult } from './report.js';
+import { list500AllQuery, REGION, scenarios, TOKEN } from './scenarios.js';
 
 /**
- * `npm run bench`: the GraphQL layer against the REST call it wraps, both over loopback HTTP to the
- * same emulator, in one run. Figures are ratios, since these machines are shared and noisy; each
- * target is a ratio too. Exits 1 when a target is missed.
+ * `npm run bench`: throughput of the GraphQL server under load against the REST call(s) it wraps.
+ * The emulator and the built server (`dist/`) run as processes of their own on loopback; autocannon
+ * loads each scenario's GraphQL request, then its REST counterpart straight at the emulator, each
+ * for a warm-up and a measured window at fixed concurrency. Then, in process, the floor: the cost of
+ * the layer for one page of 500 against JSON.parse + JSON.stringify of its bytes.
+ *
+ * Prints a markdown table, writes bench/results.json, and exits 1 when a run had errors or a
+ * target is missed (--no-fail: targets are only reported).
  */
 
-const TOKEN = 'demo-token-alice';
-const REGION = 'cn-north-4';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+const USAGE = `Usage: npm run bench -- [flags]
 
-const FIELDS = `id imageId name status visibility imageType registered owner protected tags
-  os { type version bit platform } support { kvm xen arm amd kvmGpuType }
-  diskFormat imageSize minDisk minRam virtualEnvType firmwareType createdAt updatedAt parentImageId raw`;
+  --duration <s>      measured seconds per run (default 10)
+  --warmup <s>        warm-up seconds before each run (default 3)
+  --connections <n>   concurrent connections (default 10)
+  --only <names>      only these scenarios (comma-separated; repeatable): list-20, list-500-all, walk, by-id-fanout
+  --floor             the in-process floor (alone unless --only names scenarios too)
+  --no-fail           report missed targets without exiting 1 (errors still fail the run)
+  -h, --help          this text
 
-async function time(rounds: number, run: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(20, rounds); i++) await run();
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) await run();
-  return Number(process.hrtime.bigint() - started) / 1e6 / rounds;
-}
+With neither --only nor --floor, everything runs.
+`;
 
-function heapMiB(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-}
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url))); // .bench-dist/bench/ -> the repo
 
-// The product as `npm start` wires it (embedded emulator), on a free loopback port.
-const app = await createApp(loadConfig({ PORT: '0', UPSTREAM_MAX_ATTEMPTS: '1' }), { log: pino({ level: 'silent' }) });
-const emulator = app.emulator!;
-const server = app.server;
-
-const rest = (limit: number) => async () => {
-  const response = await fetch(`${emulator.url}/v1/cloudimages/${REGION}?limit=${limit}&sort_key=created_at&sort_dir=desc`, { headers: { 'x-auth-token': TOKEN } });
-  const body = (await response.json()) as { images: unknown[] };
-  if (body.images.length !== limit) throw new Error('short REST page');
-};
-const graphql = (query: string) => async () => {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-auth-token': TOKEN },
-    body: JSON.stringify({ query }),
+function readFlags() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '10' },
+      only: { type: 'string', multiple: true },
+      floor: { type: 'boolean', default: false },
+      'no-fail': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
-  const body = (await response.json()) as { errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-};
-
-const page20 = `{ images(region: "${REGION}", first: 20) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-const page500 = `{ images(region: "${REGION}", first: 499) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`;
-
-const rest21 = await time(ROUNDS, rest(21));
-const gql20 = await time(ROUNDS, graphql(page20));
-const rest500 = await time(Math.ceil(ROUNDS / 5), rest(500));
-const gql500 = await time(Math.ceil(ROUNDS / 5), graphql(page500));
-
-const heapBefore = heapMiB();
-await time(ROUNDS * 2, graphql(page20));
-const heapGrowth = heapMiB() - heapBefore;
-
-emulator.clearRequests();
-const ids = (await (await fetch(`${emulator.url}/v1/cloudimages/${REGION}?limit=3`, { headers: { 'x-auth-token': TOKEN } })).json()) as { images: { id: string }[] };
-emulator.clearRequests();
-const aliases = Array.from({ length: 10 }, (_, i) => `a${i}: image(region: "${REGION}", imageId: "${ids.images[i % 3]!.id}") { name }`).join(' ');
-await graphql(`{ ${aliases} }`)();
-const callsFor10Aliases = emulator.apiRequests.length;
-
-await app.close();
-
-const rows: [string, number, number][] = [
-  ['GraphQL page of 20 (all fields) / REST page of 21, mean latency', gql20 / rest21, 4],
-  ['GraphQL page of 499 (all fields) / REST page of 500, mean latency', gql500 / rest500, 4],
-  [`heap growth after ${ROUNDS * 2} more pages / heap before`, (heapBefore + heapGrowth) / heapBefore, 1.5],
-  ['upstream calls for 10 aliases of 3 ids / 3', callsFor10Aliases / 3, 1],
-];
-let missed = 0;
-for (const [what, ratio, target] of rows) {
-  const ok = ratio <= target;
-  if (!ok) missed++;
-  process.stdout.write(`${ok ? 'ok  ' : 'MISS'}  ${ratio.toFixed(2).padStart(6)}  (target <= ${target})  ${what}\n`);
+  const number = (name: string, value: string, min: number): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, not "${value}"`);
+    return n;
+  };
+  const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return {
+    help: values.help,
+    settings: {
+      durationS: number('duration', values.duration, 1),
+      warmupS: number('warmup', values.warmup, 0),
+      connections: Math.round(number('connections', values.connections, 1)),
+    } satisfies LoadSettings,
+    only,
+    floor: values.floor || only.length === 0,
+    scenariosToo: only.length > 0 || !values.floor,
+    noFail: values['no-fail'],
+  };
 }
-process.stdout.write(
-  `\nabsolute, this run only: REST 21 ${rest21.toFixed(2)} ms, GraphQL 20 ${gql20.toFixed(2)} ms, REST 500 ${rest500.toFixed(2)} ms, GraphQL 499 ${gql500.toFixed(2)} ms, heap ${heapBefore.toFixed(1)} -> ${(heapBefore + heapGrowth).toFixed(1)} MiB\n`,
+
+/** Child environments hold only what they need, so that the caller's shell changes nothing. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra };
+}
+
+async function imageIds(emulatorUrl: string): Promise<string[]> {
+  const response = await fetch(`${emulatorUrl}/v1/cloudimages/${REGION}?limit=500`, { headers: { 'x-auth-token': TOKEN } });
+  const { images } = (await response.json()) as { images: { id: string }[] };
+  // Five ids spread over the listing.
+  return [0, 1, 2, 3, 4].map((i) => images[Math.floor((i * images.length) / 5)]!.id);
+}
+
+function cpuModel(): string {
+  return cpus()[0]?.model.trim() ?? 'unknown';
+}
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const flags = readFlags();
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const started = Date.now();
+  const all = ['list-20', 'list-500-all', 'walk', 'by-id-fanout'];
+  const unknown = flags.only.filter((name) => !all.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; the scenarios are ${all.join(', ')}`);
+  const selected = flags.scenariosToo ? (flags.only.length > 0 ? flags.only : all) : [];
+  const { settings } = flags;
+
+  say(`bench: node ${process.version}, ${cpuModel()} × ${cpus().length}; ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per run`);
+
+  const emulator = await startNode(`${root}/dist/emulator/cli.js`, ['--port', '0', '--host', '127.0.0.1'], cleanEnv({}), /cloudimages emulator listening on (http:\/\/\S+)/);
+  let server: Started | undefined;
+  let sampler: RssSampler | undefined;
+  const results: ScenarioResult[] = [];
+  let rss: Rss | undefined;
+  let floor: FloorResult | undefined;
+  try {
+    if (selected.length > 0) {
+      server = await startNode(
+        `${root}/dist/main.js`,
+        [],
+        cleanEnv({
+          NODE_ENV: 'production',
+          CLOUDIMAGES_ENDPOINT: emulator.url,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          INTROSPECTION: 'false',
+        }),
+        /GraphQL at (http:\/\/\S+)\/graphql/,
+      );
+      await delay(1000);
+      const baselineMB = rssMB(server.pid);
+      sampler = new RssSampler(server.pid, 100);
+      const watched = { server: server.pid, emulator: emulator.pid, serverRss: sampler };
+      say(`emulator ${emulator.url} (pid ${emulator.pid}), GraphQL ${server.url}/graphql (pid ${server.pid}), server RSS ${baselineMB.toFixed(0)} MB`);
+
+      const ids = await imageIds(emulator.url);
+      let peakMB = baselineMB;
+      for (const scenario of scenarios({ root, ids }).filter((s) => selected.includes(s.name))) {
+        const notes = [await scenario.graphql.check(server.url), await scenario.rest.check(emulator.url)].filter((note): note is string => !!note);
+        for (const note of notes) say(`  ${scenario.name}: ${note}`);
+        const graphql = await measure(server.url, scenario.graphql, settings, watched);
+        say(`  ${scenario.name} GraphQL: ${graphql.rps.toFixed(0)} rps, p50 ${graphql.latencyMs.p50} ms, p99 ${graphql.latencyMs.p99} ms`);
+        const rest = await measure(emulator.url, scenario.rest, settings, watched);
+        say(`  ${scenario.name} REST:    ${rest.rps.toFixed(0)} rps, p50 ${rest.latencyMs.p50} ms, p99 ${rest.latencyMs.p99} ms`);
+        peakMB = Math.max(peakMB, graphql.serverPeakRssMB, rest.serverPeakRssMB);
+        results.push({
+          name: scenario.name,
+          graphql,
+          rest,
+          restCallsPerGraphql: scenario.restCallsPerGraphql,
+          ratio: graphql.rps / (rest.rps / scenario.restCallsPerGraphql),
+          target: scenario.target,
+          graphqlRequest: scenario.graphql.describe,
+          restRequest: scenario.rest.describe,
+          notes,
+        });
+      }
+      // An idle pause, so that what the server freed can go before its RSS is read again.
+      const afterIdleS = 5;
+      await delay(afterIdleS * 1000);
+      rss = { baselineMB, peakMB, afterMB: rssMB(server.pid), afterIdleS };
+    }
+    if (flags.floor) {
+      say('  floor: in process, one page of 500 …');
+      floor = await measureFloor(emulator.url, TOKEN, list500AllQuery(root));
+    }
+  } finally {
+    sampler?.stop();
+    await stopAll();
+  }
+
+  const errors = errorChecks(results);
+  const targets = targetChecks(results, rss, floor);
+  // What the server printed after start-up, less its start-up lines ("Upstream: ..."): its warnings.
+  const serverLog = summarizeLog((server?.output ?? []).filter((line) => line.startsWith('{')));
+  const totalS = (Date.now() - started) / 1000;
+
+  say('');
+  if (results.length > 0) {
+    say(table(results));
+    say('');
+    say(`ratio: GraphQL rps ÷ REST rps, both at ${settings.connections} connections for ${settings.durationS} s after ${settings.warmupS} s of warm-up.`);
+    if (results.some((r) => r.restCallsPerGraphql > 1)) {
+      say('by-id-fanout: one GraphQL request (20 aliases of 5 ids) does the work of 5 REST by-id calls, so its ratio is GraphQL rps ÷ (REST rps / 5).');
+    }
+    say('CPU ms/req: user + system time of the GraphQL server process (GraphQL) or of the emulator (REST) over the measured window, per request.');
+  }
+  if (rss) say(`GraphQL server RSS: ${rss.baselineMB.toFixed(0)} MB after start, ${rss.peakMB.toFixed(0)} MB at peak, ${rss.afterMB.toFixed(0)} MB after ${rss.afterIdleS} s idle at the end.`);
+  if (floor) {
+    say(
+      `floor: layer ${floor.layerMs.toFixed(2)} ms ÷ JSON.parse + JSON.stringify ${floor.floorMs.toFixed(2)} ms = ${floor.ratio.toFixed(2)} ` +
+        `(a page of ${(floor.pageBytes / 1e3).toFixed(0)} kB in, ${(floor.responseBytes / 1e3).toFixed(0)} kB of GraphQL out; ${floor.upstreamCalls.length} upstream bodies parsed per execution).`,
+    );
+  }
+  if (serverLog.length > 0) {
+    say('\nthe GraphQL server logged at warn or above (requests cut off at the end of a run say the client closed the connection):');
+    for (const { count, message } of serverLog) say(`  ${String(count).padStart(5)} × ${message}`);
+  }
+  say('');
+  say(printChecks('errors (any fails the run):', errors));
+  say(printChecks(flags.noFail ? 'targets (--no-fail: reported only):' : 'targets:', targets));
+  say(`\ntotal ${totalS.toFixed(0)} s`);
+
+  const failed = errors.some((c) => !c.ok) || (!flags.noFail && targets.some((c) => !c.ok));
+  const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { devDependencies: Record<string, string> };
+  writeFileSync(
+    `${root}/bench/results.json`,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpu: { model: cpuModel(), count: cpus().length },
+        autocannon: pkg.devDependencies.autocannon,
+        flags: { ...settings, only: flags.only, floor: flags.floor, noFail: flags.noFail },
+        totalSeconds: totalS,
+        ok: !failed,
+        scenarios: results,
+        rss,
+        floor,
+        checks: { errors, targets },
+        serverLog,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  say('results: bench/results.json');
+  return failed ? 1 : 0;
+}
+
+let interrupted = false;
+const interrupt = (signal: NodeJS.Signals): void => {
+  if (interrupted) return;
+  interrupted = true;
+  process.stderr.write(`\nbench: ${signal}, stopping\n`);
+  stopLoad();
+  void stopAll().finally(() => process.exit(130));
+};
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+process.once('exit', killAllNow);
+
+main().then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await stopAll();
+    process.exit(1);
+  },
 );
-process.exit(missed > 0 ? 1 : 0);

@@ -45,6 +45,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         log,
         context: { client, gate: new FairGate(config.upstream.maxInFlight), concurrency: config.upstream.concurrency },
         requestDeadlineMs: config.upstream.requestDeadlineMs,
+        jit: config.jit,
         hideSuggestions: config.production,
         introspection: config.introspection,
         sandbox: config.sandbox,

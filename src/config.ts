@@ -78,6 +78,8 @@ export interface Config {
   introspection: boolean;
   /** Whether GET /graphql serves Apollo Sandbox (off only in production with a real endpoint). */
   sandbox: boolean;
+  /** Execute with graphql-jit (GRAPHQL_JIT, default true); false runs graphql-js. */
+  jit: boolean;
   logLevel: string;
   limits: QueryLimits;
   cors: CorsPolicy;
@@ -225,6 +227,7 @@ const schema = z.object({
   BREAKER_OPEN_MS: int('BREAKER_OPEN_MS', 1, 3_600_000).optional(),
   REQUEST_DEADLINE_MS: int('REQUEST_DEADLINE_MS', 1, 600_000).optional(),
   INTROSPECTION: bool('INTROSPECTION').optional(),
+  GRAPHQL_JIT: bool('GRAPHQL_JIT').optional(),
   CORS_ORIGINS: corsOrigins.optional(),
   MAX_QUERY_COST: int('MAX_QUERY_COST', 1, 100_000).optional(),
   MAX_QUERY_DEPTH: int('MAX_QUERY_DEPTH', 1, 100).optional(),
@@ -263,6 +266,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     introspection: e.INTROSPECTION ?? exploreable,
     sandbox: exploreable,
+    jit: e.GRAPHQL_JIT ?? true,
     logLevel: e.LOG_LEVEL ?? 'info',
     limits: {
       maxCost: e.MAX_QUERY_COST ?? DEFAULT_QUERY_LIMITS.maxCost,

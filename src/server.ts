@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createFormatError } from './apollo/format-error.js';
+import { jitGateway } from './apollo/jit-gateway.js';
 import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { queryCost } from './apollo/query-cost.js';
@@ -28,6 +29,8 @@ export interface ServerOptions {
   context: Omit<ContextDeps, 'log'>;
   /** Most time one GraphQL request may take (REQUEST_DEADLINE_MS). */
   requestDeadlineMs: number;
+  /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
+  jit: boolean;
   /** Strip "Did you mean …?" schema hints from error messages. */
   hideSuggestions: boolean;
   introspection: boolean;
@@ -51,7 +54,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
   // IAM tokens run to several KB: room for a 16 KB token (the longest accepted) beside the other headers.
   const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 }, app);
   const apollo = new ApolloServer<Context>({
-    schema: options.schema,
+    ...(options.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // Apollo's CSRF prevention is on by default and stays on: a text/plain or form POST is refused.

@@ -39,6 +39,8 @@ export interface HarnessOptions {
   cors?: CorsPolicy;
   /** Production with a real endpoint: no suggestions, no introspection, no Sandbox. */
   production?: boolean;
+  /** graphql-jit (default, as configured by default) or graphql-js. */
+  jit?: boolean;
   /** Where the server logs (default: silent). */
   log?: Logger;
   /** Point the client somewhere else than the emulator (e.g. a stub server). */
@@ -54,6 +56,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     port: 0,
     limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
     cors: options.cors ?? { origins: [], loopback: true },
+    jit: options.jit ?? base.jit,
     upstream: {
       ...base.upstream,
       timeoutMs: 5_000,

@@ -1,0 +1,75 @@
+import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import { execute, getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { CompiledQuery } from 'graphql-jit';
+import { createRequire } from 'node:module';
+
+// The CommonJS build, required: the ESM build imports graphql/index.mjs, a second graphql realm
+// beside the graphql/index.js that type-graphql, Apollo and this code load.
+const { compileQuery, isCompiledQuery } = createRequire(import.meta.url)('graphql-jit') as typeof import('graphql-jit');
+
+type Compiled = CompiledQuery;
+
+/**
+ * graphql-jit as Apollo Server's executor, plugged in through Apollo's gateway interface so that
+ * everything around execution stays Apollo's own: parsing, validation, the plugins, `formatError`,
+ * `didEncounterErrors` and the HTTP status. Queries are compiled once per parsed document and
+ * operation (Apollo's document cache hands back the same DocumentNode for the same query, and is
+ * bounded, so a WeakMap keyed by it is bounded too); graphql-js runs what jit cannot compile.
+ */
+export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+  const compiled = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
+
+  const compiledFor = (document: DocumentNode, operationName: string | null): Compiled | null => {
+    let byOperation = compiled.get(document);
+    if (!byOperation) compiled.set(document, (byOperation = new Map()));
+    const key = operationName ?? '';
+    let entry = byOperation.get(key);
+    if (entry === undefined) {
+      const result = compileQuery(schema, document, operationName ?? undefined);
+      entry = isCompiledQuery(result) ? result : null;
+      byOperation.set(key, entry);
+    }
+    return entry;
+  };
+
+  const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
+    // No operation by that name (Apollo still calls the executor): graphql-js says so, and Apollo refuses the request.
+    if (!operation) return execute({ schema, document, operationName: request.operationName ?? null, variableValues: request.variables ?? {}, contextValue: context });
+    // Variables are coerced by graphql-js first: its errors are the ones Apollo answers 400 and
+    // BAD_USER_INPUT for (jit's own would surface as a 500).
+    const variables = request.variables ?? {};
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+    if (coerced.errors) return { errors: coerced.errors };
+    const query = compiledFor(document, operationName);
+    if (!query) return execute({ schema, document, operationName, variableValues: variables, contextValue: context });
+    // The coerced values, defaults filled in (jit leaves a missing variable's default out). jit
+    // coerces them once more, which leaves them as they are: every input enum's values are its names.
+    const result = await query.query(undefined, context, coerced.coerced);
+    return result.errors ? { data: result.data ?? null, errors: result.errors.map(located) } : { data: result.data ?? null };
+  };
+
+  return {
+    async load() {
+      return { schema, executor };
+    },
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => undefined;
+    },
+    async stop() {},
+  };
+}
+
+/**
+ * jit's errors carry no `extensions`: rebuilt as graphql-js builds a located error, so a
+ * resolver's error keeps its cause and the cause's code (formatError and the log read both).
+ */
+function located(error: GraphQLError): GraphQLError {
+  const rebuilt = new GraphQLError(error.message, {
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.originalError ? { originalError: error.originalError } : {}),
+  });
+  // jit gives locations without nodes; graphql-js would derive the same ones from the nodes.
+  if (error.locations) Object.assign(rebuilt, { locations: error.locations });
+  return rebuilt;
+}
