@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { jitExecutor } from '../src/apollo/jit-gateway.js';
 import { pino } from 'pino';
 import type { Context } from '../src/context.js';
 import { FairGate } from '../src/images/fair-gate.js';
@@ -17,8 +18,7 @@ import type { ImageInfo } from '../src/upstream/wire.js';
  *   JSON.stringify of the result. The query document is parsed and validated once, as Apollo caches it.
  * - floor: JSON.parse + JSON.stringify of the page's bytes.
  * Both run in alternating batches after a warm-up; the ratio is of the medians.
- * The layer runs graphql-js `execute`, the server's executor when this was written: should the
- * server execute otherwise (graphql-jit, say), `layer` below must run that same executor.
+ * The layer runs the server's own executor (graphql-jit, src/apollo/jit-gateway.ts).
  */
 
 /** A client answering every listing URL from the body the emulator sent for it the first time. */
@@ -71,6 +71,8 @@ async function batch(ms: number, once: () => unknown): Promise<number> {
 export async function measureFloor(emulatorUrl: string, token: string, query: string, batches = 6, batchMs = 500): Promise<FloorResult> {
   const schema: GraphQLSchema = await createSchema();
   const document: DocumentNode = parse(query);
+  const operation = getOperationAST(document) ?? undefined;
+  const execute = jitExecutor(schema);
   const client = new RecordedClient({ endpoint: emulatorUrl, timeoutMs: 10_000, maxAttempts: 1, retryBaseDelayMs: 200, totalBudgetMs: 20_000 });
   const gate = new FairGate(64);
   const log = pino({ level: 'silent' });
@@ -85,7 +87,7 @@ export async function measureFloor(emulatorUrl: string, token: string, query: st
       log,
       signal,
     };
-    const result = await execute({ schema, document, contextValue });
+    const result = await execute({ document, operation, requestedName: null, variables: {}, contextValue });
     if (result.errors?.length) throw new Error(`the floor query failed: ${JSON.stringify(result.errors).slice(0, 500)}`);
     return JSON.stringify(result);
   };

@@ -119,6 +119,8 @@ async function main(): Promise<number> {
           HOST: '127.0.0.1',
           LOG_LEVEL: 'warn',
           INTROSPECTION: 'false',
+          // To try V8 settings on the server alone, e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=32.
+          ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
         }),
         /GraphQL at (http:\/\/\S+)\/graphql/,
       );

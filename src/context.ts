@@ -55,11 +55,15 @@ export interface RequestInfo {
 
 export function createContext(deps: ContextDeps, { headers, requestId, signal }: RequestInfo): Context {
   const credentials = credentialsFrom(headers);
+  let log: Logger | undefined;
   return {
     credentials,
     images: new ImageSource({ client: deps.client, credentials, lane: deps.gate.lane(deps.concurrency), signal }),
     requestId,
-    log: deps.log.child({ requestId }),
+    // Made on first use: most requests log nothing but their access-log line.
+    get log() {
+      return (log ??= deps.log.child({ requestId }));
+    },
     signal,
   };
 }

@@ -51,6 +51,8 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions, port: number, host: string): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
+  // Responses are per caller and never cached, and an ETag is a hash of the whole (often 1 MB) body.
+  app.set('etag', false);
   // IAM tokens run to several KB: room for a 16 KB token (the longest accepted) beside the other headers.
   const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 }, app);
   const apollo = new ApolloServer<Context>({

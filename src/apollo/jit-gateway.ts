@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { execute, getVariableValues, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 import { createRequire } from 'node:module';
 
@@ -9,44 +9,64 @@ const { compileQuery, isCompiledQuery } = createRequire(import.meta.url)('graphq
 
 type Compiled = CompiledQuery;
 
+export interface ExecutionRequest {
+  document: DocumentNode;
+  /** The operation to run, as Apollo resolved it; undefined when none matched `requestedName`. */
+  operation: OperationDefinitionNode | undefined;
+  requestedName: string | null;
+  variables: Record<string, unknown>;
+  contextValue: unknown;
+}
+
 /**
- * graphql-jit as Apollo Server's executor, plugged in through Apollo's gateway interface so that
- * everything around execution stays Apollo's own: parsing, validation, the plugins, `formatError`,
- * `didEncounterErrors` and the HTTP status. Queries are compiled once per parsed document and
- * operation (Apollo's document cache hands back the same DocumentNode for the same query, and is
- * bounded, so a WeakMap keyed by it is bounded too); graphql-js runs what jit cannot compile.
+ * Executes with graphql-jit: queries are compiled once per parsed document and operation (Apollo's
+ * document cache hands back the same DocumentNode for the same query, and is bounded, so a WeakMap
+ * keyed by it is bounded too); graphql-js runs what jit cannot compile. Results match graphql-js's
+ * (test/apollo/jit-executor.spec.ts).
  */
-export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+export function jitExecutor(schema: GraphQLSchema): (request: ExecutionRequest) => Promise<ExecutionResult> {
   const compiled = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
 
-  const compiledFor = (document: DocumentNode, operationName: string | null): Compiled | null => {
+  const compiledFor = (document: DocumentNode, operationName: string | undefined): Compiled | null => {
     let byOperation = compiled.get(document);
     if (!byOperation) compiled.set(document, (byOperation = new Map()));
     const key = operationName ?? '';
     let entry = byOperation.get(key);
     if (entry === undefined) {
-      const result = compileQuery(schema, document, operationName ?? undefined);
+      const result = compileQuery(schema, document, operationName);
       entry = isCompiledQuery(result) ? result : null;
       byOperation.set(key, entry);
     }
     return entry;
   };
 
-  const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
-    // No operation by that name (Apollo still calls the executor): graphql-js says so, and Apollo refuses the request.
-    if (!operation) return execute({ schema, document, operationName: request.operationName ?? null, variableValues: request.variables ?? {}, contextValue: context });
+  return async ({ document, operation, requestedName, variables, contextValue }) => {
+    // No operation by that name: graphql-js says so, and Apollo refuses the request.
+    if (!operation) return execute({ schema, document, operationName: requestedName, variableValues: variables, contextValue });
     // Variables are coerced by graphql-js first: its errors are the ones Apollo answers 400 and
     // BAD_USER_INPUT for (jit's own would surface as a 500).
-    const variables = request.variables ?? {};
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     if (coerced.errors) return { errors: coerced.errors };
+    const operationName = operation.name?.value;
     const query = compiledFor(document, operationName);
-    if (!query) return execute({ schema, document, operationName, variableValues: variables, contextValue: context });
+    if (!query) return execute({ schema, document, operationName: operationName ?? null, variableValues: variables, contextValue });
     // The coerced values, defaults filled in (jit leaves a missing variable's default out). jit
     // coerces them once more, which leaves them as they are: every input enum's values are its names.
-    const result = await query.query(undefined, context, coerced.coerced);
+    const result = await query.query(undefined, contextValue, coerced.coerced);
     return result.errors ? { data: result.data ?? null, errors: result.errors.map(located) } : { data: result.data ?? null };
   };
+}
+
+/**
+ * graphql-jit as Apollo Server's executor, plugged in through Apollo's gateway interface so that
+ * everything around execution stays Apollo's own: parsing, validation, the plugins, `formatError`,
+ * `didEncounterErrors` and the HTTP status.
+ */
+export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+  const run = jitExecutor(schema);
+  const executor: GatewayExecutor = ({ document, operation, request, context }) =>
+    // Apollo calls the executor even when no operation matched (`operation` is then undefined).
+    run({ document, operation: operation as OperationDefinitionNode | undefined, requestedName: request.operationName ?? null, variables: request.variables ?? {}, contextValue: context });
 
   return {
     async load() {

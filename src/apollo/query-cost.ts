@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createRequire } from 'node:module';
 import { ErrorCode } from '../graphql/errors.js';
 
@@ -15,30 +15,47 @@ const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequi
  * `maxCost`. A field's cost is its `complexity` (the upstream calls it may make, see the
  * resolvers); fields without one cost nothing.
  */
+/** Variable sets remembered per document: enough for a client's pages, bounded against a client that varies them endlessly. */
+const COSTS_PER_DOCUMENT = 64;
+
 export function queryCost(maxCost: number): ApolloServerPlugin {
+  // Apollo hands back the same parsed document for the same query (its document cache is
+  // bounded), so a document's costs live as long as Apollo keeps the document.
+  const costs = new WeakMap<DocumentNode, Map<string, number | null>>();
+  const costOf = (schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null => {
+    let known = costs.get(document);
+    if (!known) costs.set(document, (known = new Map()));
+    const key = `${operationName ?? ''}\n${JSON.stringify(variables)}`;
+    let cost = known.get(key);
+    if (cost === undefined) {
+      try {
+        cost = getComplexity({
+          schema,
+          query: document,
+          ...(operationName ? { operationName } : {}),
+          variables,
+          estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
+        });
+      } catch (error) {
+        // Variables that do not coerce: execution refuses them with BAD_USER_INPUT before any resolver runs.
+        if (!(error instanceof GraphQLError)) throw error;
+        cost = null;
+      }
+      if (known.size >= COSTS_PER_DOCUMENT) known.delete(known.keys().next().value!);
+      known.set(key, cost);
+    }
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operation }) {
           // No operation by that name: Apollo refuses the request (OPERATION_RESOLUTION_FAILURE) after this hook.
           if (!operation) return;
-          let cost: number;
           // The operation Apollo resolved: an anonymous one has no name to look up (the library
           // would read `operation.name.value` whenever `operationName` is passed).
-          const operationName = operation.name?.value;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              ...(operationName ? { operationName } : {}),
-              variables: request.variables ?? {},
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
-            });
-          } catch (error) {
-            // Variables that do not coerce: execution refuses them with BAD_USER_INPUT before any resolver runs.
-            if (error instanceof GraphQLError) return;
-            throw error;
-          }
+          const cost = costOf(schema, document, operation.name?.value, request.variables ?? {});
+          if (cost === null) return;
           if (cost > maxCost) {
             throw new GraphQLError(
               `This operation could make up to ${cost} calls to the image service; the limit is ${maxCost}. Ask for fewer or smaller pages, or fewer parentImage/image/node fields.`,

@@ -42,6 +42,8 @@ const imageKey = ({ region, imageId }: ImageKey): string => `${region}\n${imageI
 export class ImageSource {
   private readonly calls = new Map<string, Promise<ImageInfo[]>>();
   private readonly images: DataLoader<ImageKey, ImageInfo | null, string>;
+  /** Pages not yet primed into the by-id loader: most requests never look an image up by id. */
+  private unprimed: { region: string; images: ImageInfo[] }[] = [];
 
   constructor(private readonly options: ImageSourceOptions) {
     this.images = new DataLoader((keys) => Promise.all(keys.map((key) => this.fetchImage(key).catch((error: Error) => error))), {
@@ -59,12 +61,16 @@ export class ImageSource {
       ...(request.marker !== undefined ? { marker: request.marker } : {}),
     };
     const images = await this.list(region, query);
-    for (const image of images) this.images.prime({ region, imageId: image.id }, image);
+    this.unprimed.push({ region, images });
     return images;
   }
 
   /** One image by id, or null when the caller cannot see it. */
   image(region: string, imageId: string): Promise<ImageInfo | null> {
+    if (this.unprimed.length > 0) {
+      for (const page of this.unprimed) for (const image of page.images) this.images.prime({ region: page.region, imageId: image.id }, image);
+      this.unprimed = [];
+    }
     return this.images.load({ region, imageId });
   }
 

@@ -24,14 +24,15 @@ export class ImageResolver {
     @Arg('filter', () => ImageFilter, { nullable: true }) filter: ImageFilter | null,
     @Arg('sort', () => ImageSort, { nullable: true }) sort: ImageSort | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
-    @Ctx() { images, log }: Context,
+    @Ctx() { images, log, signal }: Context,
   ): Promise<ImageConnection> {
     const listing = toListQuery(filter, sort);
     const binding = listingBinding([region, listing]);
     const plan = planPage(page, binding);
     const { rows, cursorOf, pageInfo } = await paginate<ImageInfo>(plan, binding, (request) => images.page(region, listing, request), {
       markerOf: (raw) => raw.id,
-      onProbeFailure: (error) => log.warn({ err: error, region }, 'the probe for more images failed; answering true'),
+      // A probe cut short by the request's own end (client gone, deadline) is no failure worth a warning.
+      onProbeFailure: (error) => (signal.aborted ? undefined : log.warn({ err: error, region }, 'the probe for more images failed; answering true')),
     });
     const nodes = rows.map((raw) => toImage(raw, region));
     const edges = nodes.map((node, at) => new ImageEdge(node, () => cursorOf(rows[at]!)));
