@@ -29,6 +29,7 @@ export interface App {
   emulator: Emulator | undefined;
   /** The upstream base URL in use. */
   endpoint: string;
+  config: Config;
   close(): Promise<void>;
 }
 
@@ -37,13 +38,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const emulator = config.upstream.endpoint ? undefined : await startEmulator(config.emulator);
   const endpoint = config.upstream.endpoint ?? emulator!.url;
   const client = new CloudImagesClient({ ...config.upstream, endpoint });
+  const { upstreamAuth, callerAuth } = config;
+  const serverCredentials =
+    upstreamAuth.kind === 'aksk' ? { aksk: { ak: upstreamAuth.ak, sk: upstreamAuth.sk }, domainId: upstreamAuth.domainId, projectId: upstreamAuth.projectId } : undefined;
+  if (callerAuth?.mode === 'none') {
+    log.warn('AUTH_MODE=none: anyone who can reach /graphql lists images with this server\'s own cloud credentials (HUAWEICLOUD_SDK_AK/SK)');
+  }
   const sandboxToken = options.sandboxToken ?? emulator?.tenants[0]?.token;
   try {
     const server = await startServer(
       {
         schema: await createSchema(),
         log,
-        context: { client, gate: new FairGate(config.upstream.maxInFlight), concurrency: config.upstream.concurrency },
+        context: { client, serverCredentials, gate: new FairGate(config.upstream.maxInFlight), concurrency: config.upstream.concurrency },
+        callerAuth,
         requestDeadlineMs: config.upstream.requestDeadlineMs,
         jit: config.jit,
         hideSuggestions: config.production,
@@ -62,6 +70,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       client,
       emulator,
       endpoint,
+      config,
       async close() {
         await server.close();
         await client.close();

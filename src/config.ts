@@ -8,6 +8,13 @@ export interface EmulatorTenant {
   projectId: string;
 }
 
+/** An access key pair the embedded emulator accepts on AK/SK-signed requests, and the project it stands for. */
+export interface EmulatorAccessKey {
+  ak: string;
+  sk: string;
+  projectId: string;
+}
+
 /**
  * What EMULATOR_* change about the embedded emulator: `undefined` (or a missing knob) leaves the
  * emulator's own default; the defaults (demo tenants, data seed, no faults) live in src/emulator/,
@@ -17,6 +24,8 @@ export interface EmulatorOverrides {
   /** EMULATOR_PORT, else 0: a free loopback port. */
   port: number;
   tenants?: EmulatorTenant[] | undefined;
+  /** EMULATOR_AKSK; unset: the emulator's demo key (with its demo tenants). */
+  aksk?: EmulatorAccessKey[] | undefined;
   seed?: number | undefined;
   faults: {
     latencyMs?: number | undefined;
@@ -69,6 +78,29 @@ export interface CorsPolicy {
   loopback: boolean;
 }
 
+/** How the server authenticates to the upstream: the caller's IAM token, or the server's own access key pair. */
+export type UpstreamAuth =
+  | { kind: 'token' }
+  | {
+      kind: 'aksk';
+      ak: string;
+      sk: string;
+      /** Sent as X-Domain-Id (and signed): IEC is a global service. */
+      domainId: string | undefined;
+      /** Sent as X-Project-Id (and signed). */
+      projectId: string | undefined;
+    };
+
+/** How callers of /graphql authenticate in AK/SK mode (in token mode their IAM token is their credential). */
+export interface CallerAuthConfig {
+  /** An OpenID Connect provider's JWTs, as `Authorization: Bearer`. */
+  jwt: { jwksUrl: string; issuer: string; audience: string } | undefined;
+  /** Keys for machine clients, as `X-Api-Key`. */
+  apiKeys: readonly string[];
+  /** `none` (AUTH_MODE=none): every caller is let in, knowingly. */
+  mode: 'required' | 'none';
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -84,7 +116,12 @@ export interface Config {
   limits: QueryLimits;
   cors: CorsPolicy;
   upstream: UpstreamConfig;
+  upstreamAuth: UpstreamAuth;
+  /** Undefined in token mode. */
+  callerAuth: CallerAuthConfig | undefined;
   emulator: EmulatorOverrides;
+  /** CONTRACT_CHECK_TOKEN: the IAM token `npm run contract-check` calls CLOUDIMAGES_ENDPOINT with; the server never reads it. */
+  contractCheckToken?: string | undefined;
 }
 
 /** The defaults of QueryLimits; the cost fits a full page of 500 with each image's parent (508), not a dozen full pages. */
@@ -169,6 +206,38 @@ const tenants = z
     return list;
   });
 
+/** EMULATOR_AKSK: `ak:sk:projectId,...`; no message shows an entry (it holds an SK). */
+const accessKeys = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const list: EmulatorAccessKey[] = [];
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^([^:\s]+):([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `EMULATOR_AKSK must be ak:sk:projectId triples separated by commas (entry ${list.length + 1} is not)` });
+        return z.NEVER;
+      }
+      list.push({ ak: match[1]!, sk: match[2]!, projectId: match[3]! });
+    }
+    if (list.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'EMULATOR_AKSK must name at least one ak:sk:projectId triple' });
+      return z.NEVER;
+    }
+    if (new Set(list.map((k) => k.ak)).size !== list.length) {
+      ctx.addIssue({ code: 'custom', message: 'EMULATOR_AKSK must not repeat an access key' });
+      return z.NEVER;
+    }
+    return list;
+  });
+
+/** Each EMULATOR_AKSK key must map to a project of EMULATOR_TENANTS, when both are set (else the emulator checks against its demo tenants at start-up). */
+function emulatorKeyProblem(keys: EmulatorAccessKey[] | undefined, tenants: EmulatorTenant[] | undefined): string | undefined {
+  if (!keys || !tenants) return undefined;
+  const stray = keys.find((k) => !tenants.some((t) => t.projectId === k.projectId));
+  return stray && `EMULATOR_AKSK: access key ${stray.ak} maps to project ${stray.projectId}, which is none of the EMULATOR_TENANTS projects`;
+}
+
 const bool = (name: string) =>
   z
     .string()
@@ -207,6 +276,50 @@ function originProblem(entry: string): string | undefined {
   return undefined;
 }
 
+/** An access key or secret: printable, no spaces; its value never appears in a message. */
+const secret = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{8,256}$/, `${name} must be 8 to 256 printable characters without spaces`);
+
+const id = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z_-]{1,64}$/, `${name} must be an id of letters, digits, - and _`);
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+const jwksUrl = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'AUTH_JWKS_URL must be an absolute URL' });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+      ctx.addIssue({ code: 'custom', message: 'AUTH_JWKS_URL must use https (plain http only on a loopback address)' });
+      return z.NEVER;
+    }
+    return url.toString();
+  });
+
+const apiKeys = z
+  .string()
+  .transform((value, ctx) => {
+    const keys = value.split(',').map((k) => k.trim()).filter(Boolean);
+    if (keys.some((key) => key.length < 16 || !/^[\x21-\x7e]+$/.test(key))) {
+      ctx.addIssue({ code: 'custom', message: 'AUTH_API_KEYS must be comma-separated keys of at least 16 printable characters each' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
 const idList = z
   .string()
   .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean));
@@ -229,6 +342,20 @@ const schema = z.object({
   INTROSPECTION: bool('INTROSPECTION').optional(),
   GRAPHQL_JIT: bool('GRAPHQL_JIT').optional(),
   CORS_ORIGINS: corsOrigins.optional(),
+  CONTRACT_CHECK_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,65536}$/, 'CONTRACT_CHECK_TOKEN must be an IAM token: printable characters without spaces')
+    .optional(),
+  HUAWEICLOUD_SDK_AK: secret('HUAWEICLOUD_SDK_AK').optional(),
+  HUAWEICLOUD_SDK_SK: secret('HUAWEICLOUD_SDK_SK').optional(),
+  HUAWEICLOUD_SDK_DOMAIN_ID: id('HUAWEICLOUD_SDK_DOMAIN_ID').optional(),
+  HUAWEICLOUD_SDK_PROJECT_ID: id('HUAWEICLOUD_SDK_PROJECT_ID').optional(),
+  AUTH_JWKS_URL: jwksUrl.optional(),
+  AUTH_ISSUER: z.string().trim().min(1).optional(),
+  AUTH_AUDIENCE: z.string().trim().min(1).optional(),
+  AUTH_API_KEYS: apiKeys.optional(),
+  AUTH_MODE: z.enum(['required', 'none'], { message: 'AUTH_MODE must be required or none' }).optional(),
   MAX_QUERY_COST: int('MAX_QUERY_COST', 1, 100_000).optional(),
   MAX_QUERY_DEPTH: int('MAX_QUERY_DEPTH', 1, 100).optional(),
   MAX_QUERY_ALIASES: int('MAX_QUERY_ALIASES', 0, 1000).optional(),
@@ -236,6 +363,7 @@ const schema = z.object({
   MAX_QUERY_TOKENS: int('MAX_QUERY_TOKENS', 10, 100_000).optional(),
   EMULATOR_PORT: port('EMULATOR_PORT').optional(),
   EMULATOR_TENANTS: tenants.optional(),
+  EMULATOR_AKSK: accessKeys.optional(),
   EMULATOR_SEED: int('EMULATOR_SEED', 0, 2 ** 32 - 1).optional(),
   EMULATOR_LATENCY_MS: int('EMULATOR_LATENCY_MS', 0, 60_000).optional(),
   EMULATOR_ERROR_RATE: rate('EMULATOR_ERROR_RATE').optional(),
@@ -248,14 +376,64 @@ const schema = z.object({
 
 export type Env = Record<string, string | undefined>;
 
+type Parsed = z.infer<typeof schema>;
+
+function upstreamAuthFrom(e: Parsed): UpstreamAuth {
+  const { HUAWEICLOUD_SDK_AK: ak, HUAWEICLOUD_SDK_SK: sk } = e;
+  if (ak === undefined && sk === undefined) {
+    if (e.HUAWEICLOUD_SDK_DOMAIN_ID !== undefined || e.HUAWEICLOUD_SDK_PROJECT_ID !== undefined) {
+      throw new ConfigError(['HUAWEICLOUD_SDK_DOMAIN_ID and HUAWEICLOUD_SDK_PROJECT_ID go with HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, which are not set']);
+    }
+    return { kind: 'token' };
+  }
+  if (ak === undefined || sk === undefined) {
+    throw new ConfigError([`HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together (${ak === undefined ? 'HUAWEICLOUD_SDK_AK' : 'HUAWEICLOUD_SDK_SK'} is missing)`]);
+  }
+  return { kind: 'aksk', ak, sk, domainId: e.HUAWEICLOUD_SDK_DOMAIN_ID, projectId: e.HUAWEICLOUD_SDK_PROJECT_ID };
+}
+
+function callerAuthFrom(e: Parsed, upstreamAuth: UpstreamAuth, servesCallers: boolean): CallerAuthConfig | undefined {
+  const configured = [e.AUTH_JWKS_URL, e.AUTH_ISSUER, e.AUTH_AUDIENCE, e.AUTH_API_KEYS, e.AUTH_MODE].some((v) => v !== undefined);
+  if (upstreamAuth.kind === 'token') {
+    if (configured) {
+      throw new ConfigError(['AUTH_* configure how callers authenticate in AK/SK mode; in token mode (no HUAWEICLOUD_SDK_AK/SK) each caller sends its own IAM token']);
+    }
+    return undefined;
+  }
+  const problems: string[] = [];
+  if (e.AUTH_JWKS_URL !== undefined || e.AUTH_ISSUER !== undefined || e.AUTH_AUDIENCE !== undefined) {
+    const missing = (['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const).filter((name) => e[name] === undefined);
+    if (missing.length > 0) problems.push(`AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE go together: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing`);
+  }
+  const jwt = e.AUTH_JWKS_URL && e.AUTH_ISSUER && e.AUTH_AUDIENCE ? { jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE } : undefined;
+  const apiKeys = e.AUTH_API_KEYS ?? [];
+  const mode = e.AUTH_MODE ?? 'required';
+  if (problems.length === 0 && servesCallers && mode === 'required' && !jwt && apiKeys.length === 0) {
+    problems.push(
+      'With HUAWEICLOUD_SDK_AK/SK the server calls the cloud with its own keys, so it must authenticate its callers: set AUTH_JWKS_URL (with AUTH_ISSUER and AUTH_AUDIENCE) or AUTH_API_KEYS, or AUTH_MODE=none to let anyone in knowingly',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { jwt, apiKeys, mode };
+}
+
 /** Reads and validates the environment; throws ConfigError listing every problem found. */
-export function loadConfig(env: Env = process.env): Config {
+export interface LoadOptions {
+  /** False for tools that serve nothing (npm run contract-check): AK/SK needs no AUTH_* then. */
+  servesCallers?: boolean;
+}
+
+export function loadConfig(env: Env = process.env, { servesCallers = true }: LoadOptions = {}): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
   }
   const e = parsed.data;
+  const keyProblem = emulatorKeyProblem(e.EMULATOR_AKSK, e.EMULATOR_TENANTS);
+  if (keyProblem) throw new ConfigError([keyProblem]);
+  const upstreamAuth = upstreamAuthFrom(e);
+  const callerAuth = callerAuthFrom(e, upstreamAuth, servesCallers);
   const production = e.NODE_ENV === 'production';
   const emulatorMode = e.CLOUDIMAGES_ENDPOINT === undefined;
   // The emulator serves demo data only: exploring it stays easy even under NODE_ENV=production.
@@ -277,6 +455,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // Emulator mode lets any frontend dev server on this machine in; a real endpoint, only what is listed.
     cors: e.CORS_ORIGINS ? { origins: e.CORS_ORIGINS, loopback: false } : { origins: [], loopback: emulatorMode },
+    upstreamAuth,
+    callerAuth,
+    contractCheckToken: e.CONTRACT_CHECK_TOKEN,
     upstream: {
       endpoint: e.CLOUDIMAGES_ENDPOINT,
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
@@ -292,6 +473,7 @@ export function loadConfig(env: Env = process.env): Config {
     emulator: {
       port: e.EMULATOR_PORT ?? 0,
       tenants: e.EMULATOR_TENANTS,
+      aksk: e.EMULATOR_AKSK,
       seed: e.EMULATOR_SEED,
       faults: {
         latencyMs: e.EMULATOR_LATENCY_MS,

@@ -40,6 +40,8 @@ export function credentialsFrom(headers: IncomingHttpHeaders): Credentials | und
 
 export interface ContextDeps {
   client: CloudImagesClient;
+  /** AK/SK mode: the server's own credentials, used for every call (callers were authenticated on arrival, and an X-Auth-Token they send is never forwarded). Token mode: undefined. */
+  serverCredentials?: Credentials | undefined;
   /** The process-wide bound on upstream calls in flight. */
   gate: FairGate;
   /** Upstream calls one request may have in flight at once. */
@@ -54,7 +56,7 @@ export interface RequestInfo {
 }
 
 export function createContext(deps: ContextDeps, { headers, requestId, signal }: RequestInfo): Context {
-  const credentials = credentialsFrom(headers);
+  const credentials = deps.serverCredentials ?? credentialsFrom(headers);
   let log: Logger | undefined;
   return {
     credentials,

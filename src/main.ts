@@ -1,8 +1,13 @@
 import 'reflect-metadata';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 
 /** Entry point: configuration, then the app (with the embedded emulator when no endpoint is set). */
+function describeCallerAuth({ callerAuth }: Config): string {
+  if (!callerAuth || callerAuth.mode === 'none') return 'nothing: AUTH_MODE=none lets anyone in (WARNING)';
+  return [callerAuth.jwt ? `a JWT from ${callerAuth.jwt.issuer}` : undefined, callerAuth.apiKeys.length > 0 ? `one of ${callerAuth.apiKeys.length} API keys` : undefined].filter(Boolean).join(' or ');
+}
+
 async function main(): Promise<void> {
   const app = await createApp(loadConfig());
   const lines = [`cloudimages-graphql: GraphQL at ${app.url}/graphql (open it in a browser for Apollo Sandbox)`];
@@ -13,6 +18,10 @@ async function main(): Promise<void> {
     );
   } else {
     lines.push(`Upstream: ${app.endpoint}`);
+  }
+  const config = app.config;
+  if (config.upstreamAuth.kind === 'aksk') {
+    lines.push(`Upstream calls are signed with the server's access key (AK/SK mode); callers authenticate with ${describeCallerAuth(config)}.`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 

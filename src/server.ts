@@ -14,7 +14,8 @@ import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { queryCost } from './apollo/query-cost.js';
 import { queryLimitRules } from './apollo/query-limits.js';
 import { createContext, type Context, type ContextDeps } from './context.js';
-import type { CorsPolicy, QueryLimits } from './config.js';
+import type { CallerAuthConfig, CorsPolicy, QueryLimits } from './config.js';
+import { createCallerAuth, useCallerAuth } from './http/caller-auth.js';
 import { useCors } from './http/cors.js';
 import { useJsonErrors } from './http/json-errors.js';
 import { useRequestId } from './http/request-id.js';
@@ -27,6 +28,8 @@ export interface ServerOptions {
   log: Logger;
   /** What each request's context is built from. */
   context: Omit<ContextDeps, 'log'>;
+  /** AK/SK mode: how callers authenticate, checked as each request arrives. Token mode: undefined. */
+  callerAuth?: CallerAuthConfig | undefined;
   /** Most time one GraphQL request may take (REQUEST_DEADLINE_MS). */
   requestDeadlineMs: number;
   /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
@@ -88,6 +91,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
   app.use(
     '/graphql',
     ...useCors(options.cors),
+    ...(options.callerAuth ? [useCallerAuth(createCallerAuth({ ...(options.callerAuth.jwt ? { jwt: options.callerAuth.jwt } : {}), apiKeys: options.callerAuth.apiKeys, mode: options.callerAuth.mode }), options.log)] : []),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>

@@ -117,6 +117,45 @@ describe('production defaults', () => {
   });
 });
 
+describe('credentials: token mode and AK/SK mode', () => {
+  const AKSK = { HUAWEICLOUD_SDK_AK: 'AKEXAMPLE0123456789', HUAWEICLOUD_SDK_SK: 'sk-example-0123456789abcdef' };
+
+  it('is token mode without keys: no caller authentication of its own', () => {
+    expect(loadConfig({})).toMatchObject({ upstreamAuth: { kind: 'token' }, callerAuth: undefined });
+  });
+
+  it('is AK/SK mode with both keys, the optional domain and project ids, and API-key or JWT callers', () => {
+    const config = loadConfig({ ...AKSK, HUAWEICLOUD_SDK_DOMAIN_ID: 'd0m41n', HUAWEICLOUD_SDK_PROJECT_ID: 'pr0j3ct', AUTH_API_KEYS: ' key-aaaaaaaaaaaaaaaa , key-bbbbbbbbbbbbbbbb ' });
+    expect(config.upstreamAuth).toEqual({ kind: 'aksk', ak: AKSK.HUAWEICLOUD_SDK_AK, sk: AKSK.HUAWEICLOUD_SDK_SK, domainId: 'd0m41n', projectId: 'pr0j3ct' });
+    expect(config.callerAuth).toEqual({ jwt: undefined, apiKeys: ['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb'], mode: 'required' });
+    const jwt = loadConfig({ ...AKSK, AUTH_JWKS_URL: 'https://login.example.com/jwks', AUTH_ISSUER: 'https://login.example.com', AUTH_AUDIENCE: 'images' });
+    expect(jwt.callerAuth).toEqual({ jwt: { jwksUrl: 'https://login.example.com/jwks', issuer: 'https://login.example.com', audience: 'images' }, apiKeys: [], mode: 'required' });
+    expect(loadConfig({ ...AKSK, AUTH_JWKS_URL: 'http://127.0.0.1:9999/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }).callerAuth?.jwt?.jwksUrl).toBe('http://127.0.0.1:9999/jwks');
+    expect(loadConfig({ ...AKSK, AUTH_MODE: 'none' }).callerAuth).toEqual({ jwt: undefined, apiKeys: [], mode: 'none' });
+  });
+
+  it('needs no AUTH_* for a tool that serves no callers (npm run contract-check)', () => {
+    expect(loadConfig({ ...AKSK }, { servesCallers: false })).toMatchObject({ upstreamAuth: { kind: 'aksk' }, callerAuth: { jwt: undefined, apiKeys: [], mode: 'required' } });
+  });
+
+  it.each<[string, Env, RegExp]>([
+    ['AK without SK', { HUAWEICLOUD_SDK_AK: AKSK.HUAWEICLOUD_SDK_AK }, /HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together \(HUAWEICLOUD_SDK_SK is missing\)/],
+    ['SK without AK', { HUAWEICLOUD_SDK_SK: AKSK.HUAWEICLOUD_SDK_SK }, /must be set together \(HUAWEICLOUD_SDK_AK is missing\)/],
+    ['a project id without keys', { HUAWEICLOUD_SDK_PROJECT_ID: 'p' }, /go with HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/],
+    ['keys and no way to authenticate callers', { ...AKSK }, /AUTH_JWKS_URL.*AUTH_API_KEYS.*AUTH_MODE=none/],
+    ['a JWKS URL without issuer and audience', { ...AKSK, AUTH_JWKS_URL: 'https://login.example.com/jwks' }, /AUTH_ISSUER and AUTH_AUDIENCE are missing/],
+    ['an issuer without the JWKS URL', { ...AKSK, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, /AUTH_JWKS_URL is missing/],
+    ['a plain-http JWKS URL off loopback', { ...AKSK, AUTH_JWKS_URL: 'http://login.example.com/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, /AUTH_JWKS_URL must use https/],
+    ['short API keys', { ...AKSK, AUTH_API_KEYS: 'short' }, /AUTH_API_KEYS must be .* at least 16/],
+    ['an unknown AUTH_MODE', { ...AKSK, AUTH_MODE: 'maybe' }, /AUTH_MODE must be required or none/],
+    ['AUTH_* in token mode', { AUTH_API_KEYS: 'key-aaaaaaaaaaaaaaaa' }, /AUTH_\* configure how callers authenticate in AK\/SK mode/],
+  ])('%s stops start-up with a message naming the variables, never a secret', (_label, env, pattern) => {
+    const problems = problemsOf(() => loadConfig(env));
+    expect(problems.join('\n')).toMatch(pattern);
+    expect(problems.join('\n')).not.toContain(AKSK.HUAWEICLOUD_SDK_SK);
+  });
+});
+
 describe('CORS_ORIGINS', () => {
   it('defaults to any loopback origin in emulator mode and to none with a real endpoint', () => {
     expect(loadConfig({}).cors).toEqual({ origins: [], loopback: true });
@@ -178,6 +217,50 @@ describe('EMULATOR_TENANTS', () => {
     const problems = problemsOf(() => loadConfig({ EMULATOR_TENANTS: value }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(pattern);
+  });
+});
+
+describe('EMULATOR_AKSK', () => {
+  const ALICE_PROJECT = DEMO_TENANTS[0]!.projectId;
+
+  it('parses ak:sk:projectId triples, trimming spaces and skipping empty entries', () => {
+    expect(loadConfig({ EMULATOR_AKSK: ` AK1:sk-1:${ALICE_PROJECT} , AK2:s/k+2=:proj_2 ,` }).emulator.aksk).toEqual([
+      { ak: 'AK1', sk: 'sk-1', projectId: ALICE_PROJECT },
+      { ak: 'AK2', sk: 's/k+2=', projectId: 'proj_2' },
+    ]);
+    expect(loadConfig({ EMULATOR_AKSK: '' }).emulator.aksk).toBeUndefined();
+  });
+
+  it('with EMULATOR_TENANTS, each key must map to one of their projects', () => {
+    expect(loadConfig({ EMULATOR_TENANTS: 'tok:proj-x', EMULATOR_AKSK: 'AK1:sk:proj-x' }).emulator.aksk).toEqual([{ ak: 'AK1', sk: 'sk', projectId: 'proj-x' }]);
+    expect(problemsOf(() => loadConfig({ EMULATOR_TENANTS: 'tok:proj-x', EMULATOR_AKSK: 'AK1:SeCrEt:proj-y' }))).toEqual([
+      'EMULATOR_AKSK: access key AK1 maps to project proj-y, which is none of the EMULATOR_TENANTS projects',
+    ]);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['a pair without a project', 'AK1:SeCrEt', /^EMULATOR_AKSK must be ak:sk:projectId triples separated by commas \(entry 1 is not\)$/],
+    ['an empty AK', `:SeCrEt:${ALICE_PROJECT}`, /ak:sk:projectId triples/],
+    ['an SK with a colon', `AK1:SeCrEt:x:${ALICE_PROJECT}`, /ak:sk:projectId triples/],
+    ['a project with a slash', 'AK1:SeCrEt:proj/x', /ak:sk:projectId triples/],
+    ['one bad entry among good ones', `AK1:SeCrEt:${ALICE_PROJECT},bad`, /\(entry 2 is not\)/],
+    ['only separators', ' , ,', /^EMULATOR_AKSK must name at least one/],
+    ['a repeated access key', `AK1:SeCrEt:${ALICE_PROJECT},AK1:SeCrEt2:p`, /^EMULATOR_AKSK must not repeat an access key/],
+  ])('%s is a ConfigError naming the variable and showing no SK', (_label, value, pattern) => {
+    const problems = problemsOf(() => loadConfig({ EMULATOR_AKSK: value }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(pattern);
+    expect(problems[0]).not.toContain('SeCrEt');
+  });
+
+  it('are accepted by startEmulator; without EMULATOR_TENANTS a key of no demo tenant stops it', async () => {
+    const emulator = await startEmulator(loadConfig({ EMULATOR_AKSK: `AK1:sk-1:${ALICE_PROJECT}` }).emulator);
+    try {
+      expect(emulator.accessKeys).toEqual([{ ak: 'AK1', sk: 'sk-1', projectId: ALICE_PROJECT }]);
+    } finally {
+      await emulator.close();
+    }
+    await expect(startEmulator(loadConfig({ EMULATOR_AKSK: 'AK1:sk-1:nobody' }).emulator)).rejects.toThrow(/access key AK1 maps to project nobody, which is none of the tenants' projects/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_EMULATOR_HOST, definedOnly, type EmulatorFaults, type EmulatorOptions, type Tenant } from './options.js';
+import { DEFAULT_EMULATOR_HOST, DEMO_TENANTS, definedOnly, type AccessKey, type EmulatorFaults, type EmulatorOptions, type Tenant } from './options.js';
 
 /** The flags of `npm run emulator -- <flags>`, parsed and checked without side effects. */
 
@@ -14,6 +14,8 @@ The upstream image API emulator alone, on loopback, for curl and frontend work.
   --host <address>           address to listen on (default ${DEFAULT_EMULATOR_HOST})
   --seed <n>                 seed of the data set, 0..4294967295 (default: the documented demo data)
   --tenants <t:p,...>        token:projectId pairs replacing the demo tenants
+  --aksk <ak:sk:p,...>       access keys for AK/SK-signed requests (SDK-HMAC-SHA256), each mapped to a
+                             tenant's project, replacing the demo key (default: the demo key with the demo tenants)
   --latency-ms <n>           milliseconds added to every answer, 0..60000 (default 0)
   --error-rate <r>           share 0..1 of calls answered 500 or 503 (default 0)
   --throttle-every <n>       calls let through between bursts of 429s, 0..1000000 (default 0)
@@ -41,6 +43,7 @@ const FLAGS = {
   host: { type: 'string' },
   seed: { type: 'string' },
   tenants: { type: 'string' },
+  aksk: { type: 'string' },
   'latency-ms': { type: 'string' },
   'error-rate': { type: 'string' },
   'throttle-every': { type: 'string' },
@@ -84,6 +87,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorCommand {
   const host = check('host', readHost);
   const seed = check('seed', wholeNumber(0, 2 ** 32 - 1));
   const tenants = check('tenants', readTenants);
+  const aksk = check('aksk', readAccessKeys(tenants ?? (values.tenants === undefined ? DEMO_TENANTS : undefined)));
   const faults = definedOnly({
     latencyMs: check('latency-ms', wholeNumber(0, 60_000)),
     errorRate: check('error-rate', readRate),
@@ -102,6 +106,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorCommand {
       port: port ?? DEFAULT_CLI_PORT,
       ...(seed !== undefined && { seed }),
       ...(tenants !== undefined && { tenants }),
+      ...(aksk !== undefined && { aksk }),
       faults,
     },
   };
@@ -169,4 +174,29 @@ function readTenants(value: string, flag: string): Tenant[] {
   if (list.length === 0) throw new FlagProblem(`${flag} must name at least one token:projectId pair`);
   if (new Set(list.map((t) => t.token)).size !== list.length) throw new FlagProblem(`${flag} must not repeat a token`);
   return list;
+}
+
+/**
+ * `ak:sk:projectId,...` (spaces around entries and empty entries ignored), as EMULATOR_AKSK is read
+ * for the embedded emulator; each project must be one of `tenants` (the --tenants given, else the
+ * demo tenants; not checked when --tenants itself is bad).
+ */
+function readAccessKeys(tenants: readonly Tenant[] | undefined): (value: string, flag: string) => AccessKey[] {
+  return (value, flag) => {
+    const list: AccessKey[] = [];
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^([^:\s]+):([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
+      // The entry holds an SK: the message shows its access key at most, never the entry.
+      if (!match) throw new FlagProblem(`${flag} must be ak:sk:projectId triples separated by commas (entry ${list.length + 1} is not)`);
+      list.push({ ak: match[1]!, sk: match[2]!, projectId: match[3]! });
+    }
+    if (list.length === 0) throw new FlagProblem(`${flag} must name at least one ak:sk:projectId triple`);
+    if (new Set(list.map((k) => k.ak)).size !== list.length) throw new FlagProblem(`${flag} must not repeat an access key`);
+    const projects = new Set(tenants?.map((t) => t.projectId));
+    const stray = tenants === undefined ? undefined : list.find((k) => !projects.has(k.projectId));
+    if (stray) {
+      throw new FlagProblem(`${flag}: access key ${stray.ak} maps to project ${stray.projectId}, which is none of the tenants' projects (${[...projects].join(', ')})`);
+    }
+    return list;
+  };
 }

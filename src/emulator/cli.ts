@@ -14,6 +14,9 @@ async function main(): Promise<void> {
     `regions: ${[...emulator.catalog.keys()].join(', ')}`,
     'tenants (send the token as X-Auth-Token):',
     ...emulator.tenants.map((t) => `  ${t.token}  -> project ${t.projectId}`),
+    ...(emulator.accessKeys.length === 0
+      ? []
+      : ['access keys (sign requests with SDK-HMAC-SHA256; SKs are not printed):', ...emulator.accessKeys.map((k) => `  ${k.ak}  -> project ${k.projectId}`)]),
     'try:',
     `  curl -H 'X-Auth-Token: ${emulator.tenants[0]!.token}' '${emulator.url}/v1/cloudimages/cn-north-4?limit=2'`,
   ];

@@ -9,6 +9,19 @@ export interface Tenant {
   projectId: string;
 }
 
+/**
+ * An access key pair the emulator accepts on AK/SK-signed requests (`SDK-HMAC-SHA256`), and the
+ * project it stands for: a signed request acts as that project's tenant, like its token would.
+ */
+export interface AccessKey {
+  /** The access key id (AK), sent in `Authorization: SDK-HMAC-SHA256 Access=<ak>, ...`. */
+  ak: string;
+  /** The secret access key (SK): never sent, never logged, never echoed in an error. */
+  sk: string;
+  /** Must be the project of one of the tenants (checked at start-up). */
+  projectId: string;
+}
+
 export interface EmulatorFaults {
   /** Added to every response, in milliseconds. */
   latencyMs: number;
@@ -33,6 +46,12 @@ export interface EmulatorOptions {
   port?: number | undefined;
   /** Default `DEMO_TENANTS`. */
   tenants?: readonly Tenant[] | undefined;
+  /**
+   * Access keys for AK/SK-signed requests. Default: those of `DEMO_ACCESS_KEYS` whose project is one
+   * of the tenants' (so the demo key with the demo tenants, none with tenants of other projects).
+   * Each key's project must be one of the tenants' projects: `start` refuses anything else.
+   */
+  aksk?: readonly AccessKey[] | undefined;
   /** Default `DEFAULT_EMULATOR_SEED`. */
   seed?: number | undefined;
   /** Knobs over `defaultEmulatorFaults()`; a knob given as `undefined` keeps its default. */
@@ -46,6 +65,12 @@ export const DEMO_TENANTS: readonly Tenant[] = [
   { token: 'demo-token-alice', projectId: '0a5b4c3d2e1f4a9b8c7d6e5f4a3b2c1d' },
   { token: 'demo-token-bob', projectId: '9f8e7d6c5b4a49382716a5b4c3d2e1f0' },
 ];
+
+/**
+ * The demo access key, documented in the README next to the demo tokens: alice's project (the
+ * first demo tenant). Demo data only, no secret.
+ */
+export const DEMO_ACCESS_KEYS: readonly AccessKey[] = [{ ak: 'DEMOAKALICE00000000', sk: 'demo-sk-alice-not-a-secret', projectId: DEMO_TENANTS[0]!.projectId }];
 
 /** Seed of the data set: the same images on every machine. */
 export const DEFAULT_EMULATOR_SEED = 20201230;

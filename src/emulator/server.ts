@@ -3,29 +3,36 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ListCloudImagesResponse } from '../upstream/wire.js';
+import { AkskVerifier, checkAccessKeys, isSignedRequest } from './aksk.js';
 import { buildCatalog, type Catalog } from './catalog.js';
 import { FaultPlan, type FaultKind } from './faults.js';
 import { listImages } from './listing.js';
 import {
   DEFAULT_EMULATOR_HOST,
   DEFAULT_EMULATOR_SEED,
+  DEMO_ACCESS_KEYS,
   DEMO_TENANTS,
   defaultEmulatorFaults,
   type EmulatorFaults,
+  type AccessKey,
   type EmulatorOptions,
   type Tenant,
 } from './options.js';
 
-export type { EmulatorFaults, EmulatorOptions, Tenant } from './options.js';
+export type { AccessKey, EmulatorFaults, EmulatorOptions, Tenant } from './options.js';
 
 /**
  * A Huawei-compatible HTTP emulator of `GET /v1/cloudimages/{region_id}` on loopback: tenants by
- * token, the upstream's validation and error bodies, fault knobs, and a request log for tests.
+ * token or AK/SK signature, the upstream's validation and error bodies, fault knobs, and a request
+ * log for tests.
  */
 
+/** How a caller authenticated: `X-Auth-Token`, or an AK/SK-signed request (`Authorization: SDK-HMAC-SHA256 ...`). */
+export type AuthScheme = 'token' | 'aksk';
+
 /**
- * One request as the emulator saw it, logged when it was answered or abandoned; tokens are never
- * recorded, only the project they map to.
+ * One request as the emulator saw it, logged when it was answered or abandoned; credentials (tokens,
+ * access keys, signatures) are never recorded, only the way they came and the project they map to.
  */
 export interface RecordedRequest {
   /** Order of logging (answer or abandonment), from 1. */
@@ -35,8 +42,14 @@ export interface RecordedRequest {
   /** Set when the path is the image-listing API (`''` for an empty region). */
   region?: string;
   query: Record<string, string>;
-  /** The caller's project, once authenticated; on an aborted entry, the project its token maps to (if any). */
+  /** The caller's project, once authenticated; on an aborted entry, the project its credentials map to (if any). */
   projectId?: string;
+  /**
+   * Which credentials the caller presented on the API path: `token` (X-Auth-Token, which wins when
+   * both are sent) or `aksk` (an SDK-HMAC-SHA256 signature); set whether or not they were accepted
+   * (`projectId` says that). Absent when there were none.
+   */
+  auth?: AuthScheme;
   /** The status sent; 0 on an aborted entry (nothing was sent). */
   status: number;
   /** Sent as `X-Request-Id` (never sent on an aborted entry). */
@@ -61,27 +74,34 @@ export class Emulator {
   private logged = 0;
   private pending = 0;
   private readonly tokens: ReadonlyMap<string, string>;
+  private readonly verifier: AkskVerifier;
 
   private constructor(
     private readonly server: Server,
     readonly catalog: Catalog,
     readonly tenants: readonly Tenant[],
+    /** The access keys AK/SK-signed requests may use. */
+    readonly accessKeys: readonly AccessKey[],
     private readonly faults: FaultPlan,
     private readonly logCapacity: number,
   ) {
     this.tokens = new Map(tenants.map((t) => [t.token, t.projectId]));
+    this.verifier = new AkskVerifier(accessKeys);
   }
 
   /** Starts listening (on loopback by default); every option missing or `undefined` takes its default (see `EmulatorOptions`). */
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
     const tenants = options.tenants ?? DEMO_TENANTS;
+    // The demo key goes with its demo tenant: with tenants of other projects there is none by default.
+    const accessKeys = options.aksk ?? DEMO_ACCESS_KEYS.filter((key) => tenants.some((t) => t.projectId === key.projectId));
+    checkAccessKeys(accessKeys, tenants);
     const seed = options.seed ?? DEFAULT_EMULATOR_SEED;
     // Knobs given as undefined keep their default (FaultPlan.update skips them).
     const faults = new FaultPlan(defaultEmulatorFaults(), seed);
     faults.update(options.faults ?? {});
     // Like the real gateway, room for IAM tokens of several KB (Node allows 16 KB of headers by default).
     const server = createServer({ keepAliveTimeout: 5_000, maxHeaderSize: 64 * 1024 });
-    const emulator = new Emulator(server, buildCatalog(seed, tenants), tenants, faults, options.logCapacity ?? DEFAULT_LOG_CAPACITY);
+    const emulator = new Emulator(server, buildCatalog(seed, tenants), tenants, accessKeys, faults, options.logCapacity ?? DEFAULT_LOG_CAPACITY);
     server.on('request', (req, res) => {
       emulator.handle(req, res).catch((error: unknown) => {
         if (res.destroyed || res.writableEnded) return;
@@ -149,6 +169,23 @@ export class Emulator {
     });
   }
 
+  /**
+   * Who is calling: X-Auth-Token when sent (as the gateway, a token wins over a signature), else an
+   * SDK-HMAC-SHA256 `Authorization`, verified against the request as received; else nobody.
+   */
+  private authenticate(req: IncomingMessage, target: string): Caller {
+    const token = req.headers['x-auth-token'];
+    if (token !== undefined) {
+      const projectId = typeof token === 'string' ? this.tokens.get(token) : undefined;
+      return projectId === undefined ? { scheme: 'token', failure: 'Incorrect IAM authentication information: decrypt token fail' } : { scheme: 'token', projectId };
+    }
+    if (isSignedRequest(req.headers)) {
+      const outcome = this.verifier.verify({ method: req.method ?? 'GET', target, headers: req.headers });
+      return outcome.ok ? { scheme: 'aksk', projectId: outcome.projectId } : { scheme: 'aksk', failure: outcome.message };
+    }
+    return { failure: NO_CREDENTIALS };
+  }
+
   /** Logs an entry, numbered when logged: requests overlap (latency), so numbering on arrival would repeat numbers. */
   private record(entry: RecordedRequest): void {
     entry.seq = ++this.logged;
@@ -175,8 +212,10 @@ export class Emulator {
     };
     const region = routeRegion(req.method, pathname);
     if (region !== undefined) entry.region = region;
-    const token = req.headers['x-auth-token'];
-    const projectId = typeof token === 'string' ? this.tokens.get(token) : undefined;
+    // Credentials are checked on arrival (an X-Sdk-Date is judged against the time it came in), used after the fault knobs.
+    const caller = region === undefined ? undefined : this.authenticate(req, target);
+    if (caller?.scheme !== undefined) entry.auth = caller.scheme;
+    const projectId = caller?.projectId;
 
     // One log entry per request: either its answer or, when the caller's connection closes first,
     // its abandonment; after that nothing more is done or written for it.
@@ -240,11 +279,7 @@ export class Emulator {
       }
 
       if (projectId === undefined) {
-        return sendJson(401, {
-          error_code: 'APIGW.0301',
-          error_msg: token === undefined ? 'Incorrect IAM authentication information: x-auth-token not found' : 'Incorrect IAM authentication information: decrypt token fail',
-          request_id: requestId,
-        });
+        return sendJson(401, { error_code: 'APIGW.0301', error_msg: caller?.failure ?? NO_CREDENTIALS, request_id: requestId });
       }
       entry.projectId = projectId;
 
@@ -275,6 +310,17 @@ export class Emulator {
     }
   }
 }
+
+interface Caller {
+  /** The credentials presented, if any. */
+  scheme?: AuthScheme;
+  /** Set when they were accepted. */
+  projectId?: string;
+  /** Why they were refused: the 401's `error_msg` (never holding a secret). */
+  failure?: string;
+}
+
+const NO_CREDENTIALS = 'Incorrect IAM authentication information: x-auth-token not found';
 
 /** The region of an image-listing call, '' when it is empty, undefined when the path is no such API. */
 function routeRegion(method: string | undefined, pathname: string): string | undefined {

@@ -4,13 +4,15 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { CloudImagesError, ErrorCode, errorFromResponse, isRetryableStatus } from './errors.js';
+import { signRequest, type AkSk } from './aksk-signer.js';
 import { buildListUrl } from './request-url.js';
 import type { ImageInfo, ListImagesQuery } from './wire.js';
 
-/** How a caller proves who it is; forwarded as the upstream's `X-Auth-Token`. */
-export interface Credentials {
-  token: string;
-}
+/**
+ * How a call proves who it is upstream: a caller's IAM token, forwarded as `X-Auth-Token`; or the
+ * server's own access key pair, with which every attempt is signed `SDK-HMAC-SHA256`.
+ */
+export type Credentials = { token: string } | { aksk: AkSk; domainId?: string | undefined; projectId?: string | undefined };
 
 export interface ListImagesResult {
   images: ImageInfo[];
@@ -123,7 +125,7 @@ export class CloudImagesClient {
         method: 'GET',
         dispatcher: this.dispatcher,
         signal: AbortSignal.any([cancel, timer]),
-        headers: { accept: 'application/json', 'x-auth-token': credentials.token },
+        headers: authHeaders(credentials, url),
       });
       body = await readCapped(response.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     } catch (error) {
@@ -140,9 +142,10 @@ export class CloudImagesClient {
     const { statusCode: status } = response;
     if (status < 200 || status >= 300) {
       // An upstream that echoes the token must not make it part of our error (DESIGN: never in errors).
-      const redact = (text: string): string => text.split(credentials.token).join('[redacted]');
+      const redact = (text: string): string => ('token' in credentials ? text.split(credentials.token).join('[redacted]') : text);
       const wait = isRetryableStatus(status) ? retryAfter(header(response.headers, 'retry-after')) : undefined;
       const error = errorFromResponse(status, redact(body), requestId === null ? null : redact(requestId), wait);
+      if (status === 401 && 'aksk' in credentials) throw serverCredentialsRefused(error);
       throw isRetryableStatus(status) ? new RetryableFailure(error) : error;
     }
     return { images: parseImages(body, status, requestId), requestId };
@@ -154,6 +157,29 @@ class RetryableFailure extends Error {
   constructor(readonly error: CloudImagesError) {
     super(error.message);
   }
+}
+
+/** The headers an attempt sends: the token, or a fresh signature (a new `X-Sdk-Date` each attempt). */
+function authHeaders(credentials: Credentials, url: URL): Record<string, string> {
+  if ('token' in credentials) return { accept: 'application/json', 'x-auth-token': credentials.token };
+  const signed: Record<string, string> = {};
+  if (credentials.domainId) signed['X-Domain-Id'] = credentials.domainId;
+  if (credentials.projectId) signed['X-Project-Id'] = credentials.projectId;
+  return { accept: 'application/json', ...signed, ...signRequest(credentials.aksk, { method: 'GET', url, headers: signed }, new Date()) };
+}
+
+/**
+ * The upstream refusing the server's own signature is the server's misconfiguration, not the
+ * caller's: UPSTREAM_ERROR and HTTP 502, never a 401 that would send a frontend to its login page.
+ */
+function serverCredentialsRefused(error: CloudImagesError): CloudImagesError {
+  return new CloudImagesError(
+    ErrorCode.UPSTREAM_ERROR,
+    `The image service refused this server's own credentials (HUAWEICLOUD_SDK_AK/SK): ${error.upstream?.code ?? 'HTTP 401'}. The server's configuration needs fixing; the caller can do nothing about it.`,
+    error.upstream,
+    undefined,
+    502,
+  );
 }
 
 /** An attempt ended by the call's signal; `fetchList` turns it into the signal's reason. */

@@ -28,15 +28,21 @@ export interface UpstreamDetails {
 }
 
 export class CloudImagesError extends Error {
+  /** GraphQL copies a cause's `extensions` into its error; Apollo answers with `http.status` when set. */
+  readonly extensions?: { http: { status: number } };
+
   constructor(
     readonly code: CloudImagesErrorCode,
     message: string,
     readonly upstream?: UpstreamDetails,
     /** Seconds the upstream asked us to wait (`Retry-After` on a 429, 502, 503 or 504). */
     readonly retryAfterSeconds?: number,
+    /** The HTTP status the whole GraphQL response should carry, when this error decides it. */
+    httpStatus?: number,
   ) {
     super(message);
     this.name = 'CloudImagesError';
+    if (httpStatus !== undefined) this.extensions = { http: { status: httpStatus } };
   }
 }
 

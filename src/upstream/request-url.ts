@@ -1,9 +1,12 @@
+import { canonicalQuery } from './aksk-signer.js';
 import { CloudImagesError, ErrorCode } from './errors.js';
 import { isValidRegion, LIST_QUERY_PARAMS, REGION_MAX_LENGTH, type ListImagesQuery } from './wire.js';
 
 /**
  * `{endpoint}/v1/cloudimages/{region}?{query}`. The region is checked against the pattern and
- * encoded as one path segment, so no client input can change the path or the host.
+ * encoded as one path segment, so no client input can change the path or the host. The query is
+ * written in the AK/SK signer's canonical form (sorted, `%20` for a space, `%2B` for `+`), so the
+ * query sent is the very string a signature covers.
  */
 export function buildListUrl(endpoint: string, region: string, query: ListImagesQuery): URL {
   if (!isValidRegion(region)) {
@@ -14,10 +17,17 @@ export function buildListUrl(endpoint: string, region: string, query: ListImages
   }
   const base = new URL(endpoint);
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}/v1/cloudimages/${encodeURIComponent(region)}`, base);
+  const params: [string, string][] = [];
   for (const param of LIST_QUERY_PARAMS) {
     const value = query[param];
-    if (value !== undefined) url.searchParams.set(param, String(value));
+    if (value !== undefined) params.push([param, toWellFormed(String(value))]);
   }
+  url.search = canonicalQuery(params);
   if (url.origin !== base.origin) throw new Error('request URL escaped the configured endpoint');
   return url;
+}
+
+/** Lone surrogates as U+FFFD, as `URLSearchParams` would store them (they have no UTF-8 encoding). */
+function toWellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

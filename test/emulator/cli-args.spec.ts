@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLI_PORT, EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs, type EmulatorCommand } from '../../src/emulator/cli-args.js';
-import { DEFAULT_EMULATOR_SEED, DEMO_TENANTS, defaultEmulatorFaults } from '../../src/emulator/options.js';
+import { DEFAULT_EMULATOR_SEED, DEMO_ACCESS_KEYS, DEMO_TENANTS, defaultEmulatorFaults } from '../../src/emulator/options.js';
 import { startEmulator } from '../../src/emulator/server.js';
 
 /** `npm run emulator -- <flags>`: the flags, read by a pure function. */
@@ -82,7 +82,7 @@ describe('parseEmulatorArgs', () => {
   });
 
   it('the usage names every flag', () => {
-    for (const flag of ['--port', '--host', '--seed', '--tenants', '--latency-ms', '--error-rate', '--throttle-every', '--throttle-burst', '--retry-after-s', '--malformed-rate', '--fail-image-ids', '--help']) {
+    for (const flag of ['--port', '--host', '--seed', '--tenants', '--aksk', '--latency-ms', '--error-rate', '--throttle-every', '--throttle-burst', '--retry-after-s', '--malformed-rate', '--fail-image-ids', '--help']) {
       expect(EMULATOR_USAGE).toContain(flag);
     }
     expect(EMULATOR_USAGE).toContain('8090');
@@ -153,6 +153,52 @@ describe('--tenants', () => {
   });
 });
 
+describe('--aksk', () => {
+  const ALICE_PROJECT = DEMO_TENANTS[0]!.projectId;
+  const BOB_PROJECT = DEMO_TENANTS[1]!.projectId;
+
+  it('parses ak:sk:projectId triples for the demo tenants, trimming spaces and skipping empty entries', () => {
+    expect(optionsOf(['--aksk', ` AK1:sk-1:${ALICE_PROJECT} ,AK2:s/k+2=:${BOB_PROJECT},`]).aksk).toEqual([
+      { ak: 'AK1', sk: 'sk-1', projectId: ALICE_PROJECT },
+      { ak: 'AK2', sk: 's/k+2=', projectId: BOB_PROJECT },
+    ]);
+  });
+
+  it('checks the projects against --tenants when given', () => {
+    expect(optionsOf(['--tenants', 'tok:proj-x', '--aksk', 'AK1:sk:proj-x']).aksk).toEqual([{ ak: 'AK1', sk: 'sk', projectId: 'proj-x' }]);
+    expect(problemsOf(['--tenants', 'tok:proj-x', '--aksk', `AK1:sk:${ALICE_PROJECT}`])).toEqual([
+      `--aksk: access key AK1 maps to project ${ALICE_PROJECT}, which is none of the tenants' projects (proj-x)`,
+    ]);
+    // A bad --tenants is reported on its own: no second guess about the keys.
+    expect(problemsOf(['--tenants', 'nonsense', '--aksk', 'AK1:sk:proj-x'])).toEqual([expect.stringMatching(/^--tenants /)]);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['a pair without a project', 'AK1:SeCrEt', /^--aksk must be ak:sk:projectId triples separated by commas \(entry 1 is not\)$/],
+    ['an empty SK', `AK1::${ALICE_PROJECT}`, /ak:sk:projectId triples/],
+    ['an SK with a colon', `AK1:SeCrEt:x:${ALICE_PROJECT}`, /ak:sk:projectId triples/],
+    ['a space inside an SK', `AK1:SeCrEt x:${ALICE_PROJECT}`, /ak:sk:projectId triples/],
+    ['one bad entry among good ones', `AK1:SeCrEt:${ALICE_PROJECT},bad`, /\(entry 2 is not\)/],
+    ['only separators', ' , ,', /^--aksk must name at least one ak:sk:projectId triple/],
+    ['a repeated access key', `AK1:SeCrEt:${ALICE_PROJECT},AK1:SeCrEt2:${BOB_PROJECT}`, /^--aksk must not repeat an access key/],
+    ['a project of no tenant', 'AK1:SeCrEt:nobody', /^--aksk: access key AK1 maps to project nobody, which is none of the tenants' projects/],
+  ])('%s is an EmulatorArgsError that shows no SK', (_label, value, pattern) => {
+    const problems = problemsOf([`--aksk=${value}`]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(pattern);
+    expect(problems[0]).not.toContain('SeCrEt');
+  });
+
+  it('are accepted by startEmulator, which then knows only those keys', async () => {
+    const emulator = await startEmulator({ ...optionsOf(['--aksk', `AK1:sk-1:${BOB_PROJECT}`]), port: 0 });
+    try {
+      expect(emulator.accessKeys).toEqual([{ ak: 'AK1', sk: 'sk-1', projectId: BOB_PROJECT }]);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe('the parsed options', () => {
   it('are accepted by startEmulator as they are, over its defaults', async () => {
     const emulator = await startEmulator(optionsOf(['--port', '0', '--tenants', 'cli-token:cli-project', '--seed', '11', '--retry-after-s', '9']));
@@ -175,6 +221,7 @@ describe('the parsed options', () => {
     const reference = await startEmulator({ seed: DEFAULT_EMULATOR_SEED });
     try {
       expect(emulator.tenants).toEqual(DEMO_TENANTS);
+      expect(emulator.accessKeys).toEqual(DEMO_ACCESS_KEYS);
       expect(emulator.faultSettings).toEqual(defaultEmulatorFaults());
       const url = (e: typeof emulator): string => `${e.url}/v1/cloudimages/cn-north-4?limit=3`;
       const headers = { 'X-Auth-Token': DEMO_TENANTS[0]!.token };

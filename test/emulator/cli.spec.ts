@@ -69,6 +69,7 @@ describe('the emulator CLI', () => {
     ['a bad port', ['--port', 'abc'], /^--port must be a whole number from 0 to 65535, not "abc"\n/],
     ['a bad rate', ['--error-rate=2'], /^--error-rate must be a number from 0 to 1, not "2"\n/],
     ['a flag without its value', ['--tenants'], /^--tenants needs a value\n/],
+    ['a bad access key', ['--aksk', 'AK1:secret-sk'], /^--aksk must be ak:sk:projectId triples separated by commas \(entry 1 is not\)\n/],
   ])('%s: exit code 1, a message on stderr, no stack trace', async (_label, args, pattern) => {
     const { code, stdout, stderr } = await run(args);
     expect(code).toBe(1);
@@ -88,7 +89,7 @@ describe('the emulator CLI', () => {
   });
 
   it('serves with the flags given, and stops on SIGTERM', async () => {
-    const child = cli(['--port', '0', '--tenants', 'cli-token:cli-project', '--throttle-burst=1', '--retry-after-s', '4']);
+    const child = cli(['--port', '0', '--tenants', 'cli-token:cli-project', '--aksk', 'CLIAK:cli-secret-sk:cli-project', '--throttle-burst=1', '--retry-after-s', '4']);
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -99,6 +100,8 @@ describe('the emulator CLI', () => {
       child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
     });
     expect(output).toContain('cli-token  -> project cli-project');
+    expect(output).toContain('CLIAK  -> project cli-project');
+    expect(output).not.toContain('cli-secret-sk');
     const answer = await fetch(`${url}/v1/cloudimages/cn-north-4?limit=1`, { headers: { 'X-Auth-Token': 'cli-token' } });
     expect(answer.status).toBe(429);
     expect(answer.headers.get('retry-after')).toBe('4');

@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { createApp, type App } from '../../src/app.js';
-import { DEFAULT_QUERY_LIMITS, loadConfig, type Config, type CorsPolicy, type QueryLimits, type UpstreamConfig } from '../../src/config.js';
+import { DEFAULT_QUERY_LIMITS, loadConfig, type Config, type CorsPolicy, type Env, type QueryLimits, type UpstreamConfig } from '../../src/config.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { RunningServer } from '../../src/server.js';
 
@@ -45,11 +45,13 @@ export interface HarnessOptions {
   log?: Logger;
   /** Point the client somewhere else than the emulator (e.g. a stub server). */
   endpoint?: string;
+  /** More configuration, as environment variables (e.g. HUAWEICLOUD_SDK_AK/SK and AUTH_*). */
+  env?: Env;
 }
 
 export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness> {
   const emulator = await startEmulator(options.emulator);
-  const base = loadConfig({ CLOUDIMAGES_ENDPOINT: options.endpoint ?? emulator.url, NODE_ENV: options.production ? 'production' : 'test' });
+  const base = loadConfig({ CLOUDIMAGES_ENDPOINT: options.endpoint ?? emulator.url, NODE_ENV: options.production ? 'production' : 'test', ...options.env });
   const config: Config = {
     ...base,
     host: '127.0.0.1',
