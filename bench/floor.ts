@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import type { Context } from '../src/context.js';
 import { FairGate } from '../src/images/fair-gate.js';
 import { ImageSource } from '../src/images/image-source.js';
+import { SnapshotStore } from '../src/images/snapshot-store.js';
 import { createSchema } from '../src/schema.js';
 import { CloudImagesClient, type Credentials, type ListImagesResult } from '../src/upstream/client.js';
 import type { ImageInfo } from '../src/upstream/wire.js';
@@ -75,6 +76,7 @@ export async function measureFloor(emulatorUrl: string, token: string, query: st
   const execute = jitExecutor(schema);
   const client = new RecordedClient({ endpoint: emulatorUrl, timeoutMs: 10_000, maxAttempts: 1, retryBaseDelayMs: 200, totalBudgetMs: 20_000 });
   const gate = new FairGate(64);
+  const snapshots = new SnapshotStore({ ttlMs: 0, maxBytes: 0 });
   const log = pino({ level: 'silent' });
   const credentials = { token };
 
@@ -82,7 +84,8 @@ export async function measureFloor(emulatorUrl: string, token: string, query: st
     const signal = new AbortController().signal;
     const contextValue: Context = {
       credentials,
-      images: new ImageSource({ client, credentials, lane: gate.lane(8), signal }),
+      images: new ImageSource({ client, credentials, lane: gate.lane(8), signal, snapshots, maxSnapshotImages: 20_000 }),
+      regions: [],
       requestId: 'floor',
       log,
       signal,

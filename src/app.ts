@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { startEmulator, type Emulator } from './emulator/server.js';
 import { FairGate } from './images/fair-gate.js';
+import { SNAPSHOT_PAGE } from './images/image-source.js';
+import { SnapshotStore } from './images/snapshot-store.js';
 import { createLogger } from './logger.js';
 import { createSchema } from './schema.js';
 import { startServer, type RunningServer } from './server.js';
@@ -50,7 +52,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       {
         schema: await createSchema(),
         log,
-        context: { client, serverCredentials, gate: new FairGate(config.upstream.maxInFlight), concurrency: config.upstream.concurrency },
+        context: {
+          client,
+          serverCredentials,
+          gate: new FairGate(config.upstream.maxInFlight),
+          concurrency: config.upstream.concurrency,
+          snapshots: new SnapshotStore({ ttlMs: config.snapshots.ttlMs, maxBytes: config.snapshots.maxBytes }),
+          maxSnapshotImages: config.snapshots.maxImages,
+          // In emulator mode, the emulator's regions.
+          regions: emulator ? [...emulator.catalog.keys()] : config.regions,
+        },
+        snapshotPages: Math.ceil(config.snapshots.maxImages / SNAPSHOT_PAGE),
         callerAuth,
         requestDeadlineMs: config.upstream.requestDeadlineMs,
         jit: config.jit,

@@ -101,6 +101,18 @@ export interface CallerAuthConfig {
   mode: 'required' | 'none';
 }
 
+/** Per-caller snapshots of a whole listing, for what the upstream cannot answer (picker queries). */
+export interface SnapshotConfig {
+  ttlMs: number;
+  /** Memory all snapshots may hold together (least recently used dropped first). */
+  maxBytes: number;
+  /** A listing with more images is refused rather than walked. */
+  maxImages: number;
+}
+
+/** The regions of the reference (and of the emulator): what `regions` lists unless CLOUDIMAGES_REGIONS says otherwise. */
+export const DEFAULT_REGIONS: readonly string[] = ['cn-north-4', 'cn-east-3', 'ap-southeast-1', 'ap-southeast-3', 'la-north-2', 'tr-west-1', 'eu-west-101'];
+
 export interface Config {
   host: string;
   port: number;
@@ -116,6 +128,9 @@ export interface Config {
   limits: QueryLimits;
   cors: CorsPolicy;
   upstream: UpstreamConfig;
+  snapshots: SnapshotConfig;
+  /** What `regions` lists. */
+  regions: readonly string[];
   upstreamAuth: UpstreamAuth;
   /** Undefined in token mode. */
   callerAuth: CallerAuthConfig | undefined;
@@ -320,6 +335,18 @@ const apiKeys = z
     return keys;
   });
 
+const regionList = z
+  .string()
+  .transform((value, ctx) => {
+    const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
+    const bad = regions.find((region) => !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region) || region.length > 64);
+    if (bad !== undefined || regions.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `CLOUDIMAGES_REGIONS must be comma-separated region ids like cn-north-4${bad !== undefined ? ` ("${bad.slice(0, 64)}" is not one)` : ''}` });
+      return z.NEVER;
+    }
+    return [...new Set(regions)];
+  });
+
 const idList = z
   .string()
   .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean));
@@ -356,6 +383,10 @@ const schema = z.object({
   AUTH_AUDIENCE: z.string().trim().min(1).optional(),
   AUTH_API_KEYS: apiKeys.optional(),
   AUTH_MODE: z.enum(['required', 'none'], { message: 'AUTH_MODE must be required or none' }).optional(),
+  SNAPSHOT_TTL_MS: int('SNAPSHOT_TTL_MS', 0, 86_400_000).optional(),
+  SNAPSHOT_MAX_MB: int('SNAPSHOT_MAX_MB', 1, 65_536).optional(),
+  SNAPSHOT_MAX_IMAGES: int('SNAPSHOT_MAX_IMAGES', 1, 1_000_000).optional(),
+  CLOUDIMAGES_REGIONS: regionList.optional(),
   MAX_QUERY_COST: int('MAX_QUERY_COST', 1, 100_000).optional(),
   MAX_QUERY_DEPTH: int('MAX_QUERY_DEPTH', 1, 100).optional(),
   MAX_QUERY_ALIASES: int('MAX_QUERY_ALIASES', 0, 1000).optional(),
@@ -458,6 +489,12 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
     upstreamAuth,
     callerAuth,
     contractCheckToken: e.CONTRACT_CHECK_TOKEN,
+    snapshots: {
+      ttlMs: e.SNAPSHOT_TTL_MS ?? 30_000,
+      maxBytes: (e.SNAPSHOT_MAX_MB ?? 64) * 2 ** 20,
+      maxImages: e.SNAPSHOT_MAX_IMAGES ?? 20_000,
+    },
+    regions: e.CLOUDIMAGES_REGIONS ?? DEFAULT_REGIONS,
     upstream: {
       endpoint: e.CLOUDIMAGES_ENDPOINT,
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,

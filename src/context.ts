@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from './graphql/errors.js';
 import type { FairGate } from './images/fair-gate.js';
 import { ImageSource } from './images/image-source.js';
+import type { SnapshotStore } from './images/snapshot-store.js';
 import type { CloudImagesClient, Credentials } from './upstream/client.js';
 
 /** What every resolver of one GraphQL request sees. Built fresh per request: nothing is shared. */
@@ -15,6 +16,8 @@ export interface Context {
   log: Logger;
   /** Fires at the request's deadline or when its client goes away. */
   signal: AbortSignal;
+  /** The regions this server serves. */
+  regions: readonly string[];
 }
 
 /** IAM tokens are long (several KB) base64-like strings; anything else is refused before it goes anywhere. */
@@ -46,6 +49,11 @@ export interface ContextDeps {
   gate: FairGate;
   /** Upstream calls one request may have in flight at once. */
   concurrency: number;
+  /** Process-wide snapshots of whole listings, and the most images one may hold. */
+  snapshots: SnapshotStore;
+  maxSnapshotImages: number;
+  /** What `regions` lists. */
+  regions: readonly string[];
   log: Logger;
 }
 
@@ -60,12 +68,20 @@ export function createContext(deps: ContextDeps, { headers, requestId, signal }:
   let log: Logger | undefined;
   return {
     credentials,
-    images: new ImageSource({ client: deps.client, credentials, lane: deps.gate.lane(deps.concurrency), signal }),
+    images: new ImageSource({
+      client: deps.client,
+      credentials,
+      lane: deps.gate.lane(deps.concurrency),
+      signal,
+      snapshots: deps.snapshots,
+      maxSnapshotImages: deps.maxSnapshotImages,
+    }),
     requestId,
     // Made on first use: most requests log nothing but their access-log line.
     get log() {
       return (log ??= deps.log.child({ requestId }));
     },
     signal,
+    regions: deps.regions,
   };
 }

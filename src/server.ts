@@ -30,6 +30,8 @@ export interface ServerOptions {
   context: Omit<ContextDeps, 'log'>;
   /** AK/SK mode: how callers authenticate, checked as each request arrives. Token mode: undefined. */
   callerAuth?: CallerAuthConfig | undefined;
+  /** Upstream calls a snapshot read may need (SNAPSHOT_MAX_IMAGES / 500): its price in the query cost. */
+  snapshotPages: number;
   /** Most time one GraphQL request may take (REQUEST_DEADLINE_MS). */
   requestDeadlineMs: number;
   /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
@@ -72,7 +74,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
       // No HTTP cache hints are served (responses are per caller), so the per-field cache-control work is skipped.
       ApolloServerPluginCacheControlDisabled(),
       logInternalErrors(),
-      queryCost(options.limits.maxCost),
+      queryCost(options.limits.maxCost, options.snapshotPages),
       await landingPage(options.sandbox, options.sandboxToken),
     ],
   });

@@ -24,7 +24,7 @@ describe('schema/', () => {
 
   it('keeps the contract names of DESIGN.md', () => {
     const query = schema.getQueryType()!.getFields();
-    expect(Object.keys(query).sort()).toEqual(['image', 'images', 'node']);
+    expect(Object.keys(query).sort()).toEqual(['image', 'imageFacets', 'images', 'latestImage', 'node', 'regions']);
     expect(query.images!.args.map((a) => a.name).sort()).toEqual(['after', 'before', 'filter', 'first', 'last', 'region', 'sort']);
     expect(String(query.images!.type)).toBe('ImageConnection!');
     for (const name of ['ImageStatus', 'ImageType', 'ImageVisibility', 'OsType', 'DiskFormat', 'VirtualEnvType', 'FirmwareType']) {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 import { createRequire } from 'node:module';
 import { ErrorCode } from '../graphql/errors.js';
 
@@ -9,6 +9,7 @@ import { ErrorCode } from '../graphql/errors.js';
 const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)(
   'graphql-query-complexity/cjs',
 ) as typeof import('graphql-query-complexity');
+type ComplexityEstimator = import('graphql-query-complexity').ComplexityEstimator;
 
 /**
  * Refuses, before any upstream call, an operation that could make more upstream calls than
@@ -18,7 +19,21 @@ const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequi
 /** Variable sets remembered per document: enough for a client's pages, bounded against a client that varies them endlessly. */
 const COSTS_PER_DOCUMENT = 64;
 
-export function queryCost(maxCost: number): ApolloServerPlugin {
+/**
+ * A field that may read a snapshot of a whole listing (see images/image-source.ts) says so with a
+ * `readsSnapshot(args, node)` extension; such a read is priced as the pages it may need, on top of
+ * the field's own complexity.
+ */
+function snapshotEstimator(snapshotPages: number): ComplexityEstimator {
+  return (options) => {
+    const reads = options.field.extensions?.readsSnapshot as ((args: Record<string, unknown>, node: FieldNode) => boolean) | undefined;
+    if (!reads?.(options.args, options.node)) return undefined;
+    const own = options.field.extensions?.complexity as number | ((o: typeof options) => number) | undefined;
+    return snapshotPages + (typeof own === 'function' ? own(options) : (own ?? 0));
+  };
+}
+
+export function queryCost(maxCost: number, snapshotPages: number): ApolloServerPlugin {
   // Apollo hands back the same parsed document for the same query (its document cache is
   // bounded), so a document's costs live as long as Apollo keeps the document.
   const costs = new WeakMap<DocumentNode, Map<string, number | null>>();
@@ -34,7 +49,7 @@ export function queryCost(maxCost: number): ApolloServerPlugin {
           query: document,
           ...(operationName ? { operationName } : {}),
           variables,
-          estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
+          estimators: [snapshotEstimator(snapshotPages), fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
         });
       } catch (error) {
         // Variables that do not coerce: execution refuses them with BAD_USER_INPUT before any resolver runs.

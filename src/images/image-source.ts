@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
+import { createHash } from 'node:crypto';
+import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
 import type { CloudImagesClient, Credentials } from '../upstream/client.js';
 import type { ImageInfo, ListImagesQuery, ListingQuery } from '../upstream/wire.js';
 import type { Lane } from './fair-gate.js';
+import type { SnapshotStore, Walked } from './snapshot-store.js';
 
 /**
  * The images one GraphQL request can see, shaped like Apollo's RESTDataSource: one instance per
@@ -30,7 +33,14 @@ export interface ImageSourceOptions {
   lane: Lane;
   /** Fires at the request's deadline or when its client goes away. */
   signal: AbortSignal;
+  /** Process-wide snapshots of whole listings (keyed per caller). */
+  snapshots: SnapshotStore;
+  /** A listing with more images is refused rather than walked. */
+  maxSnapshotImages: number;
 }
+
+/** The upstream's largest page: snapshots are walked in pages of this size. */
+export const SNAPSHOT_PAGE = 500;
 
 interface ImageKey {
   region: string;
@@ -74,6 +84,37 @@ export class ImageSource {
     return this.images.load({ region, imageId });
   }
 
+  /**
+   * Every image of a listing (its upstream filters; in the upstream's default order, whatever the
+   * sort asked for), from a snapshot of at most SNAPSHOT_TTL_MS: walked in pages of 500 when there
+   * is none, one walk for concurrent readers. The walk is not cancelled with this request: other
+   * requests may be waiting for it.
+   */
+  snapshot(region: string, listing: ListingQuery): Promise<ImageInfo[]> {
+    const { client, credentials, lane, snapshots, maxSnapshotImages } = this.options;
+    const { sort_key: _key, sort_dir: _dir, ...filters } = listing;
+    const first: ListImagesQuery = { ...filters, sort_key: 'created_at', sort_dir: 'desc', limit: SNAPSHOT_PAGE };
+    const key = `${callerKey(credentials)}\n${client.listUrl(region, first).href}`;
+    return snapshots.read(key, async (): Promise<Walked> => {
+      const images: ImageInfo[] = [];
+      let bytes = 0;
+      for (let marker: string | undefined; ; ) {
+        const url = client.listUrl(region, marker === undefined ? first : { ...first, marker });
+        const page = (await lane.run(() => client.fetchList(credentials, url))).images;
+        images.push(...page);
+        bytes += Buffer.byteLength(JSON.stringify(page));
+        if (images.length > maxSnapshotImages) {
+          throw new CloudImagesError(
+            ErrorCode.BAD_USER_INPUT,
+            `This listing of ${region} has more than ${maxSnapshotImages} images (SNAPSHOT_MAX_IMAGES), too many to search, count or facet here. Narrow it with filters the image service applies itself (imageType, osType, status, visibility, name, support).`,
+          );
+        }
+        if (page.length < SNAPSHOT_PAGE) return { images, bytes };
+        marker = page[page.length - 1]!.id;
+      }
+    });
+  }
+
   private async fetchImage({ region, imageId }: ImageKey): Promise<ImageInfo | null> {
     const images = await this.list(region, { id: imageId });
     return images.find((image) => image.id === imageId) ?? null;
@@ -90,4 +131,11 @@ export class ImageSource {
     }
     return call;
   }
+}
+
+/** Whose view a snapshot is: a digest of the credentials sent upstream (never the credentials themselves). */
+function callerKey(credentials: Credentials | undefined): string {
+  if (!credentials) return 'none';
+  const identity = 'token' in credentials ? `token:${credentials.token}` : `aksk:${credentials.aksk.ak}:${credentials.projectId ?? ''}`;
+  return createHash('sha256').update(identity).digest('base64url');
 }

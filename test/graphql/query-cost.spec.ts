@@ -92,4 +92,26 @@ describe('query cost', () => {
       await strict.close();
     }
   });
+
+  it('prices a snapshot read as the pages it may need (SNAPSHOT_MAX_IMAGES / 500)', async () => {
+    const costs = async (maxImages: number): Promise<unknown[]> => {
+      const strict = await startApi({ limits: { maxCost: 1 }, env: { SNAPSHOT_MAX_IMAGES: String(maxImages) } });
+      try {
+        const queries = [
+          '{ images(region: "cn-north-4", first: 20) { nodes { imageId } } }',
+          '{ images(region: "cn-north-4", first: 20, filter: { nameContains: "ubuntu" }) { nodes { imageId } } }',
+          '{ images(region: "cn-north-4", first: 20) { totalCount } }',
+          '{ images(region: "cn-north-4", first: 20) { ... on ImageConnection { totalCount } } }',
+          '{ imageFacets(region: "cn-north-4") { osType { value count } } }',
+          '{ latestImage(region: "cn-north-4") { name } }',
+          '{ regions }',
+        ];
+        return await Promise.all(queries.map(async (query) => (await strict.query(query)).errors?.[0]?.extensions?.cost ?? 0));
+      } finally {
+        await strict.close();
+      }
+    };
+    expect(await costs(20_000)).toEqual([2, 42, 42, 42, 40, 40, 0]);
+    expect(await costs(1_000)).toEqual([2, 4, 4, 4, 2, 2, 0]);
+  });
 });

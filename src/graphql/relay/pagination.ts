@@ -134,3 +134,28 @@ export async function paginate<T>(plan: PagePlan, binding: string, fetchRows: Fe
   const pageInfo = new PageInfo(reversed ? behind : more, reversed ? more : behind, () => (first === undefined ? null : cursorOf(first)), () => (end === undefined ? null : cursorOf(end)));
   return { rows, cursorOf, pageInfo };
 }
+
+/**
+ * FetchRows over a list held in memory (a snapshot, filtered and sorted): the same contract as the
+ * upstream's limit/marker. A marker no longer in the list is a stale cursor.
+ */
+export function rowsOfList<T>(rows: readonly T[], idOf: (row: T) => string): FetchRows<T> {
+  let positions: Map<string, number> | undefined;
+  const positionOf = (marker: string, direction: PagePlan['direction']): number => {
+    positions ??= new Map(rows.map((row, at) => [idOf(row), at]));
+    const at = positions.get(marker);
+    if (at === undefined) {
+      const argument = direction === 'forward' ? 'after' : 'before';
+      throw userInputError(`\`${argument}\` is no longer valid: the image it points at is gone or no longer matches. Start again from the first page (without \`${argument}\`).`, { argument });
+    }
+    return at;
+  };
+  return async ({ direction, limit, marker }) => {
+    if (direction === 'forward') {
+      const start = marker === undefined ? 0 : positionOf(marker, direction) + 1;
+      return rows.slice(start, start + limit);
+    }
+    const end = marker === undefined ? rows.length : positionOf(marker, direction);
+    return rows.slice(Math.max(0, end - limit), end).reverse();
+  };
+}

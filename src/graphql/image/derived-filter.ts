@@ -1,0 +1,74 @@
+import { parseWireBoolean, type ImageInfo } from '../../upstream/wire.js';
+import { userInputError } from '../errors.js';
+import { Architecture } from './architecture.enum.js';
+import type { ImageFilter } from './image-filter.input.js';
+
+/**
+ * The filters the upstream cannot apply, read from a snapshot of the listing: pure functions of
+ * the wire image, with the semantics the schema documents.
+ */
+export interface DerivedFilter {
+  nameContains?: string;
+  platform?: string;
+  architecture?: Architecture;
+  hasGpu?: boolean;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+const MAX_TEXT = 255;
+
+/** Whether a filter has a field the upstream cannot apply (for pricing, before validation). */
+export function hasDerivedFields(filter: Partial<Record<keyof DerivedFilter, unknown>> | null | undefined): boolean {
+  return !!filter && DERIVED_FIELDS.some((field) => filter[field] !== null && filter[field] !== undefined);
+}
+
+const DERIVED_FIELDS: readonly (keyof DerivedFilter)[] = ['nameContains', 'platform', 'architecture', 'hasGpu', 'createdAfter', 'createdBefore'];
+
+/** The derived part of a filter; undefined when it has none (the upstream can answer alone). */
+export function derivedFilterOf(filter: ImageFilter | null | undefined): DerivedFilter | undefined {
+  if (!filter) return undefined;
+  const derived: DerivedFilter = {};
+  if (filter.nameContains !== null && filter.nameContains !== undefined) {
+    if (filter.nameContains === '' || filter.nameContains.length > MAX_TEXT) throw userInputError(`filter.nameContains: must be 1 to ${MAX_TEXT} characters`, { argument: 'filter', field: 'nameContains' });
+    derived.nameContains = filter.nameContains;
+  }
+  if (filter.platform !== null && filter.platform !== undefined) {
+    if (filter.platform === '' || filter.platform.length > MAX_TEXT) throw userInputError(`filter.platform: must be 1 to ${MAX_TEXT} characters`, { argument: 'filter', field: 'platform' });
+    derived.platform = filter.platform;
+  }
+  if (filter.architecture !== null && filter.architecture !== undefined) derived.architecture = filter.architecture;
+  if (filter.hasGpu !== null && filter.hasGpu !== undefined) derived.hasGpu = filter.hasGpu;
+  if (filter.createdAfter !== null && filter.createdAfter !== undefined) derived.createdAfter = filter.createdAfter;
+  if (filter.createdBefore !== null && filter.createdBefore !== undefined) derived.createdBefore = filter.createdBefore;
+  return Object.keys(derived).length > 0 ? derived : undefined;
+}
+
+export function architectureOf(image: ImageInfo): Architecture {
+  return parseWireBoolean(image.__support_arm) === true ? Architecture.ARM : Architecture.X86;
+}
+
+/** Every GPU an image names: its KVM and XEN GPU types, and "T4" for `__support_gpu_t4`. */
+export function gpuTypesOf(image: ImageInfo): string[] {
+  const types = new Set<string>();
+  for (const value of [image.__support_kvm_gpu_type, image.__support_xen_gpu_type]) if (typeof value === 'string' && value !== '') types.add(value);
+  if (parseWireBoolean(image.__support_gpu_t4) === true) types.add('T4');
+  return [...types];
+}
+
+/** `created_at` as a time; NaN when unreadable (such an image matches no date filter). */
+function createdAt(image: ImageInfo): number {
+  const value = image.created_at;
+  if (typeof value !== 'string') return NaN;
+  return Date.parse(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value);
+}
+
+export function matchesDerived(image: ImageInfo, filter: DerivedFilter): boolean {
+  if (filter.nameContains !== undefined && !(typeof image.name === 'string' && image.name.toLowerCase().includes(filter.nameContains.toLowerCase()))) return false;
+  if (filter.platform !== undefined && image.__platform !== filter.platform) return false;
+  if (filter.architecture !== undefined && architectureOf(image) !== filter.architecture) return false;
+  if (filter.hasGpu !== undefined && gpuTypesOf(image).length > 0 !== filter.hasGpu) return false;
+  if (filter.createdAfter !== undefined && !(createdAt(image) > filter.createdAfter.getTime())) return false;
+  if (filter.createdBefore !== undefined && !(createdAt(image) < filter.createdBefore.getTime())) return false;
+  return true;
+}
