@@ -108,13 +108,20 @@ describe('tokens (MAX_QUERY_TOKENS)', () => {
     const result = await post(document);
     // Several operations and no operationName: a request error, but not a limit's.
     expect(result.errors?.[0]?.extensions.code).not.toBe('BAD_USER_INPUT');
-    const named = await fetch(`${api.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': 'demo-token-alice' },
-      body: JSON.stringify({ query: document, operationName: 'ImagesPage', variables: {} }),
-    });
-    expect(named.status).toBe(200);
-    expect(((await named.json()) as { errors?: unknown }).errors).toBeUndefined();
+    for (const [operationName, variables] of [
+      ['ImagesPage', {}],
+      ['ImagePicker', { search: 'ubuntu', architecture: 'X86' }],
+    ] as const) {
+      const named = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': 'demo-token-alice' },
+        body: JSON.stringify({ query: document, operationName, variables }),
+      });
+      expect(named.status).toBe(200);
+      const body = (await named.json()) as { errors?: unknown; data?: { images?: { totalCount: number } } };
+      expect(body.errors).toBeUndefined();
+      if (operationName === 'ImagePicker') expect(body.data?.images?.totalCount).toBeGreaterThan(0);
+    }
   });
 });
 
