@@ -83,7 +83,6 @@ export async function measureFloor(emulatorUrl: string, token: string, query: st
   const layer = async (): Promise<string> => {
     const signal = new AbortController().signal;
     const contextValue: Context = {
-      credentials,
       images: new ImageSource({ client, credentials, lane: gate.lane(8), signal, snapshots, maxSnapshotImages: 20_000 }),
       regions: [],
       requestId: 'floor',

@@ -62,7 +62,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           // In emulator mode, the emulator's regions.
           regions: emulator ? [...emulator.catalog.keys()] : config.regions,
         },
-        snapshotPages: Math.ceil(config.snapshots.maxImages / SNAPSHOT_PAGE),
+        // The pages of the largest listing kept, and the one that finds a listing too large.
+        snapshotPages: Math.floor(config.snapshots.maxImages / SNAPSHOT_PAGE) + 1,
         callerAuth,
         requestDeadlineMs: config.upstream.requestDeadlineMs,
         jit: config.jit,

@@ -9,8 +9,7 @@ import type { CloudImagesClient, Credentials } from './upstream/client.js';
 
 /** What every resolver of one GraphQL request sees. Built fresh per request: nothing is shared. */
 export interface Context {
-  /** The caller's credentials, forwarded upstream; undefined when none were sent. */
-  credentials: Credentials | undefined;
+  /** The images this request's caller can see (it holds the credentials sent upstream: nothing else does). */
   images: ImageSource;
   requestId: string;
   log: Logger;
@@ -67,7 +66,6 @@ export function createContext(deps: ContextDeps, { headers, requestId, signal }:
   const credentials = deps.serverCredentials ?? credentialsFrom(headers);
   let log: Logger | undefined;
   return {
-    credentials,
     images: new ImageSource({
       client: deps.client,
       credentials,

@@ -1,5 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { assertEnumType, assertObjectType, getNamedType, isListType, isNonNullType, parse, validate, type GraphQLOutputType } from 'graphql';
+import {
+  assertEnumType,
+  assertInputObjectType,
+  assertObjectType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  parse,
+  validate,
+  type GraphQLOutputType,
+} from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
 import { createSchema, printSortedSchema } from '../src/schema.js';
@@ -58,5 +72,69 @@ describe('schema/', () => {
       last: 'Int',
       before: 'String',
     });
+  });
+
+  it('describes every type, field, argument and input field (introspection types aside)', () => {
+    const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+    const undescribed: string[] = [];
+    let checked = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (!roots.has(type as never) && !type.description) undescribed.push(type.name);
+      if (!isObjectType(type) && !isInterfaceType(type) && !isInputObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        checked++;
+        if (!field.description) undescribed.push(`${type.name}.${field.name}`);
+        for (const arg of 'args' in field ? field.args : []) {
+          checked++;
+          if (!arg.description) undescribed.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(undescribed).toEqual([]);
+  });
+
+  it('ImageFilter takes input enums of only the values the upstream filters on, named as the output enums name them', () => {
+    const filter = assertInputObjectType(schema.getType('ImageFilter')).getFields();
+    // Internal values equal to the names: toListQuery maps them with the output enums' wire tables.
+    const inputEnum = (field: string): { name: string; values: string[] } => {
+      const type = assertEnumType(getNamedType(filter[field]!.type));
+      for (const value of type.getValues()) expect(value.value, `${type.name}.${value.name}`).toBe(value.name);
+      return { name: type.name, values: type.getValues().map((v) => v.name) };
+    };
+    const outputValues = (name: string): string[] => assertEnumType(schema.getType(name)).getValues().map((v) => v.name);
+    const expected: [field: string, inputEnum: string, outputEnum: string, values: string[]][] = [
+      ['imageType', 'ImageTypeFilter', 'ImageType', ['GOLD', 'PRIVATE']],
+      ['visibility', 'ImageVisibilityFilter', 'ImageVisibility', ['PUBLIC', 'PRIVATE']],
+      ['osType', 'OsTypeFilter', 'OsType', ['LINUX', 'WINDOWS', 'OTHER']],
+      ['status', 'ImageStatusFilter', 'ImageStatus', ['QUEUED', 'SAVING', 'DELETED', 'KILLED', 'ACTIVE']],
+      ['virtualEnvType', 'VirtualEnvTypeFilter', 'VirtualEnvType', ['FUSION_COMPUTE']],
+    ];
+    for (const [field, name, output, values] of expected) {
+      const actual = inputEnum(field);
+      expect(actual.name, field).toBe(name);
+      expect(actual.values.sort(), field).toEqual([...values].sort());
+      expect(outputValues(output), field).toEqual(expect.arrayContaining(values));
+    }
+  });
+
+  it('no enum an input can take has UNKNOWN', () => {
+    const inputEnums = new Set<string>();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || !isInputObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const named = getNamedType(field.type);
+        if (isEnumType(named)) inputEnums.add(named.name);
+      }
+    }
+    for (const field of Object.values(schema.getQueryType()!.getFields())) {
+      for (const arg of field.args) {
+        const named = getNamedType(arg.type);
+        if (isEnumType(named)) inputEnums.add(named.name);
+      }
+    }
+    expect([...inputEnums].sort()).toEqual(['Architecture', 'ImageSortKey', 'ImageStatusFilter', 'ImageTypeFilter', 'ImageVisibilityFilter', 'OsTypeFilter', 'SortDirection', 'VirtualEnvTypeFilter']);
+    for (const name of inputEnums) expect(assertEnumType(schema.getType(name)).getValues().map((v) => v.name), name).not.toContain('UNKNOWN');
   });
 });

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { ErrorCode } from '../graphql/errors.js';
 
@@ -21,26 +22,35 @@ const COSTS_PER_DOCUMENT = 64;
 
 /**
  * A field that may read a snapshot of a whole listing (see images/image-source.ts) says so with a
- * `readsSnapshot(args, node)` extension; such a read is priced as the pages it may need, on top of
+ * `readsSnapshot(args, node, fragments)` extension; such a read is priced as the pages it may need, on top of
  * the field's own complexity.
  */
 function snapshotEstimator(snapshotPages: number): ComplexityEstimator {
   return (options) => {
-    const reads = options.field.extensions?.readsSnapshot as ((args: Record<string, unknown>, node: FieldNode) => boolean) | undefined;
-    if (!reads?.(options.args, options.node)) return undefined;
+    const reads = options.field.extensions?.readsSnapshot as ((args: Record<string, unknown>, node: FieldNode, fragments: Fragments) => boolean) | undefined;
+    if (!reads?.(options.args, options.node, (options.context?.fragments ?? {}) as Fragments)) return undefined;
     const own = options.field.extensions?.complexity as number | ((o: typeof options) => number) | undefined;
     return snapshotPages + (typeof own === 'function' ? own(options) : (own ?? 0));
   };
+}
+
+type Fragments = Record<string, FragmentDefinitionNode>;
+
+function fragmentsOf(document: DocumentNode): Fragments {
+  return Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
 }
 
 export function queryCost(maxCost: number, snapshotPages: number): ApolloServerPlugin {
   // Apollo hands back the same parsed document for the same query (its document cache is
   // bounded), so a document's costs live as long as Apollo keeps the document.
   const costs = new WeakMap<DocumentNode, Map<string, number | null>>();
-  const costOf = (schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null => {
+  const costOf = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number | null => {
+    const operationName = operation.name?.value;
     let known = costs.get(document);
     if (!known) costs.set(document, (known = new Map()));
-    const key = `${operationName ?? ''}\n${JSON.stringify(variables)}`;
+    // Only the variables the operation declares matter, hashed: a key stays small whatever a client sends.
+    const declared = operation.variableDefinitions?.map((definition) => variables[definition.variable.name.value]) ?? [];
+    const key = createHash('sha256').update(`${operationName ?? ''}\n${JSON.stringify(declared)}`).digest('base64url');
     let cost = known.get(key);
     if (cost === undefined) {
       try {
@@ -49,6 +59,7 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
           query: document,
           ...(operationName ? { operationName } : {}),
           variables,
+          context: { fragments: fragmentsOf(document) },
           estimators: [snapshotEstimator(snapshotPages), fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
         });
       } catch (error) {
@@ -69,7 +80,7 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
           if (!operation) return;
           // The operation Apollo resolved: an anonymous one has no name to look up (the library
           // would read `operation.name.value` whenever `operationName` is passed).
-          const cost = costOf(schema, document, operation.name?.value, request.variables ?? {});
+          const cost = costOf(schema, document, operation, request.variables ?? {});
           if (cost === null) return;
           if (cost > maxCost) {
             throw new GraphQLError(

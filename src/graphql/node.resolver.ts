@@ -13,7 +13,7 @@ export class NodeResolver {
     description: 'Refetches any object by its global id; null when it no longer exists or is not visible.',
     complexity: ({ childComplexity }) => 1 + childComplexity,
   })
-  async node(@Arg('id', () => ID) id: string, @Ctx() context: Context): Promise<Node | null> {
+  async node(@Arg('id', () => ID, { description: 'A global id from this API (`Image.id`).' }) id: string, @Ctx() context: Context): Promise<Node | null> {
     const { type, scope, localId } = fromGlobalId(id);
     if (type !== IMAGE_TYPENAME) return null;
     return loadImage(context, scope, checkImageId(localId, 'id'));

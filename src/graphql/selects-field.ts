@@ -1,4 +1,4 @@
-import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /** Whether the field being resolved selects `name` directly (through fragments too, whatever their type condition). */
 export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: string): boolean {
@@ -16,12 +16,7 @@ export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'frag
   return info.fieldNodes.some((node) => search(node.selectionSet));
 }
 
-/** Whether a field node selects `name` itself or in an inline fragment (named fragments are not at hand when pricing). */
-export function selectsDirectly(node: FieldNode, name: string): boolean {
-  const search = (selectionSet: SelectionSetNode | undefined): boolean =>
-    !!selectionSet &&
-    selectionSet.selections.some((selection) =>
-      selection.kind === Kind.FIELD ? selection.name.value === name : selection.kind === Kind.INLINE_FRAGMENT && search(selection.selectionSet),
-    );
-  return search(node.selectionSet);
+/** The same, from one field node and the document's fragments (when pricing, before execution). */
+export function nodeSelectsField(node: FieldNode, fragments: Record<string, FragmentDefinitionNode>, name: string): boolean {
+  return selectsField({ fieldNodes: [node], fragments }, name);
 }

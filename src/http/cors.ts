@@ -19,7 +19,7 @@ export function useCors(policy: CorsPolicy): RequestHandler[] {
   const allowAllowed = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && isAllowedOrigin(policy, origin) ? origin : false),
     methods: ['GET', 'POST'],
-    allowedHeaders: ['Content-Type', 'X-Auth-Token', 'Authorization', 'X-Request-Id', 'X-Api-Key', 'apollo-require-preflight'],
+    allowedHeaders: ['Content-Type', 'X-Auth-Token', 'Authorization', 'X-Request-Id', 'X-Api-Key', 'apollo-require-preflight', 'X-Apollo-Operation-Name'],
     exposedHeaders: ['X-Request-Id'],
     maxAge: 600,
     optionsSuccessStatus: 204,

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { setMaxListeners } from 'node:events';
-import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
+import { ClientGone, CloudImagesError, ErrorCode } from '../upstream/errors.js';
 
 /**
  * One AbortSignal per request: it fires when the request's deadline passes, or when its client
@@ -18,7 +18,7 @@ export function requestSignal(res: Response, deadlineMs: number): AbortSignal {
   timer.unref();
   res.once('close', () => {
     clearTimeout(timer);
-    if (!res.writableFinished) controller.abort(new CloudImagesError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The client closed the connection before the answer was sent.'));
+    if (!res.writableFinished) controller.abort(new ClientGone());
   });
   return controller.signal;
 }

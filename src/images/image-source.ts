@@ -91,11 +91,11 @@ export class ImageSource {
    * requests may be waiting for it.
    */
   snapshot(region: string, listing: ListingQuery): Promise<ImageInfo[]> {
-    const { client, credentials, lane, snapshots, maxSnapshotImages } = this.options;
+    const { client, credentials, lane, snapshots, maxSnapshotImages, signal } = this.options;
     const { sort_key: _key, sort_dir: _dir, ...filters } = listing;
     const first: ListImagesQuery = { ...filters, sort_key: 'created_at', sort_dir: 'desc', limit: SNAPSHOT_PAGE };
     const key = `${callerKey(credentials)}\n${client.listUrl(region, first).href}`;
-    return snapshots.read(key, async (): Promise<Walked> => {
+    const read = snapshots.read(key, async (): Promise<Walked> => {
       const images: ImageInfo[] = [];
       let bytes = 0;
       for (let marker: string | undefined; ; ) {
@@ -104,7 +104,7 @@ export class ImageSource {
         images.push(...page);
         bytes += Buffer.byteLength(JSON.stringify(page));
         if (images.length > maxSnapshotImages) {
-          throw new CloudImagesError(
+          throw new SnapshotRefused(
             ErrorCode.BAD_USER_INPUT,
             `This listing of ${region} has more than ${maxSnapshotImages} images (SNAPSHOT_MAX_IMAGES), too many to search, count or facet here. Narrow it with filters the image service applies itself (imageType, osType, status, visibility, name, support).`,
           );
@@ -112,7 +112,9 @@ export class ImageSource {
         if (page.length < SNAPSHOT_PAGE) return { images, bytes };
         marker = page[page.length - 1]!.id;
       }
-    });
+    }, (error) => error instanceof SnapshotRefused);
+    // The walk goes on for the other readers; this request leaves at its own deadline (or when its client goes).
+    return untilAborted(read, signal);
   }
 
   private async fetchImage({ region, imageId }: ImageKey): Promise<ImageInfo | null> {
@@ -138,4 +140,25 @@ function callerKey(credentials: Credentials | undefined): string {
   if (!credentials) return 'none';
   const identity = 'token' in credentials ? `token:${credentials.token}` : `aksk:${credentials.aksk.ak}:${credentials.projectId ?? ''}`;
   return createHash('sha256').update(identity).digest('base64url');
+}
+
+/** A listing too large to snapshot: remembered for the snapshot TTL, so it is not walked again by every request. */
+export class SnapshotRefused extends CloudImagesError {}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -20,6 +20,8 @@ export interface Walked {
   bytes: number;
 }
 
+const MAX_REFUSALS = 1000;
+
 interface Entry extends Walked {
   expiresAt: number;
 }
@@ -28,6 +30,8 @@ export class SnapshotStore {
   /** In order of last use: the first is the least recently used. */
   private readonly entries = new Map<string, Entry>();
   private readonly walking = new Map<string, Promise<ImageInfo[]>>();
+  /** Walks that failed in a way worth remembering (a listing too large), until the TTL passes. */
+  private readonly refused = new Map<string, { error: unknown; until: number }>();
   private bytes = 0;
 
   constructor(
@@ -35,8 +39,14 @@ export class SnapshotStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The snapshot under `key`, walked by `walk` when there is none fresh (one walk for concurrent readers). */
-  read(key: string, walk: () => Promise<Walked>): Promise<ImageInfo[]> {
+  /**
+   * The snapshot under `key`, walked by `walk` when there is none fresh (one walk for concurrent
+   * readers). A walk that fails with an error `remember` accepts fails every read for the TTL.
+   */
+  read(key: string, walk: () => Promise<Walked>, remember: (error: unknown) => boolean = () => false): Promise<ImageInfo[]> {
+    const refusal = this.refused.get(key);
+    if (refusal && refusal.until > this.now()) return Promise.reject(refusal.error);
+    if (refusal) this.refused.delete(key);
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > this.now()) {
       this.entries.delete(key);
@@ -54,6 +64,11 @@ export class SnapshotStore {
         },
         (error: unknown) => {
           this.walking.delete(key);
+          if (remember(error) && this.options.ttlMs > 0) {
+            // Bounded like the snapshots: the oldest refusal goes first.
+            if (this.refused.size >= MAX_REFUSALS) this.refused.delete(this.refused.keys().next().value!);
+            this.refused.set(key, { error, until: this.now() + this.options.ttlMs });
+          }
           throw error;
         },
       );

@@ -23,8 +23,13 @@ export class CircuitBreaker {
     failures: number,
     private readonly openMs: number,
     isOutage: (error: Error) => boolean,
+    /** A call its own caller cancelled: never an outage, except as the half-open probe, which it must not pass. */
+    isCancelled: (error: Error) => boolean,
   ) {
-    this.policy = circuitBreaker(handleWhen(isOutage), { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(failures) });
+    // cockatiel closes a half-open breaker on any error it is not told to count: a probe cut short
+    // says nothing about the upstream, so it keeps the breaker open instead.
+    const counts = (error: Error): boolean => isOutage(error) || (isCancelled(error) && this.policy.state === CircuitState.HalfOpen);
+    this.policy = circuitBreaker(handleWhen(counts), { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(failures) });
     this.policy.onBreak(() => {
       this.openedAt = Date.now();
     });
@@ -38,7 +43,7 @@ export class CircuitBreaker {
       if (error instanceof BrokenCircuitError) {
         throw new CloudImagesError(
           ErrorCode.UPSTREAM_UNAVAILABLE,
-          `The image service is failing; calls to it are paused for up to ${this.openMs} ms after ${this.policy.state === CircuitState.HalfOpen ? 'a probe is under way' : 'repeated failures'} (circuit breaker open).`,
+          `The image service is failing; calls to it are paused for up to ${this.openMs} ms after repeated failures (circuit breaker open).`,
         );
       }
       throw error;

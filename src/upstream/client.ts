@@ -3,7 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
-import { CloudImagesError, ErrorCode, errorFromResponse, isRetryableStatus } from './errors.js';
+import { ClientGone, CloudImagesError, ErrorCode, errorFromResponse, isRetryableStatus } from './errors.js';
 import { signRequest, type AkSk } from './aksk-signer.js';
 import { buildListUrl } from './request-url.js';
 import type { ImageInfo, ListImagesQuery } from './wire.js';
@@ -49,7 +49,7 @@ export class CloudImagesClient {
     const connections = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections });
     this.connections = pLimit(connections);
-    this.breaker = new CircuitBreaker(options.breakerFailures ?? 5, options.breakerOpenMs ?? 10_000, isOutage);
+    this.breaker = new CircuitBreaker(options.breakerFailures ?? 5, options.breakerOpenMs ?? 10_000, isOutage, (error) => error instanceof CancelledAttempt);
   }
 
   get endpoint(): string {
@@ -116,6 +116,8 @@ export class CloudImagesClient {
    * the wait for a connection (undici's own headers timeout would, but only to about a second).
    */
   private async attempt(url: URL, credentials: Credentials, timeoutMs: number, cancel: AbortSignal): Promise<ListImagesResult> {
+    // Cancelled while it waited for a connection: no call was made, nothing to count.
+    if (cancel.aborted) throw new CancelledAttempt();
     const timeout = Math.max(1, timeoutMs);
     const timer = AbortSignal.timeout(timeout);
     let response: Dispatcher.ResponseData;
@@ -129,8 +131,12 @@ export class CloudImagesClient {
       });
       body = await readCapped(response.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     } catch (error) {
-      // The caller's own cancellation: no outage (the breaker must not count it), no retry.
-      if (cancel.aborted) throw new CancelledAttempt();
+      if (cancel.aborted) {
+        // The caller going away is no outage (the breaker must not count it); the call's budget or
+        // the request's deadline running out while the upstream still had not answered is one.
+        if (cancel.reason instanceof ClientGone) throw new CancelledAttempt();
+        throw new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, 'The image service did not answer before the call ran out of time');
+      }
       if (error instanceof CloudImagesError) throw error;
       if (timer.aborted) {
         throw new RetryableFailure(new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The image service did not answer within ${timeout} ms`));

@@ -123,3 +123,11 @@ export function errorFromResponse(status: number, body: string, requestIdHeader:
   const what = [parsed.code, parsed.message].filter(Boolean).join(': ');
   return new CloudImagesError(codeForStatus(status), `The image service answered HTTP ${status}${what ? ` (${what})` : ''}`, upstream, retryAfterSeconds);
 }
+
+/** The reason a call is cancelled when the GraphQL request's client goes away: no outage, nothing to retry. */
+export class ClientGone extends CloudImagesError {
+  constructor() {
+    super(ErrorCode.UPSTREAM_UNAVAILABLE, 'The client closed the connection before the answer was sent.');
+    this.name = 'ClientGone';
+  }
+}

@@ -387,7 +387,7 @@ const TYPED: { query: string; vars: Record<string, fc.Arbitrary<unknown>> }[] = 
   { query: 'query Q($f: ImageFilter, $s: ImageSort) { images(region: "cn-north-4", first: 3, filter: $f, sort: $s) { nodes { name status } } }', vars: { f: filterValue, s: sortValue } },
   { query: 'query Q($k: ImageSortKey!, $d: SortDirection!) { images(region: "cn-north-4", first: 2, sort: { key: $k, direction: $d }) { nodes { name } } }', vars: { k: fc.constant('NAME'), d: fc.constant('ASC') } },
   {
-    query: 'query Q($t: ImageType, $p: Boolean, $g: String, $v: ImageVisibility) { images(region: "cn-north-4", first: 2, filter: { imageType: $t, protected: $p, visibility: $v, support: { kvmGpuType: $g } }) { nodes { name } } }',
+    query: 'query Q($t: ImageTypeFilter, $p: Boolean, $g: String, $v: ImageVisibilityFilter) { images(region: "cn-north-4", first: 2, filter: { imageType: $t, protected: $p, visibility: $v, support: { kvmGpuType: $g } }) { nodes { name } } }',
     vars: { t: fc.constant('PRIVATE'), p: fc.constant(false), g: fc.constant('V100_vGPU'), v: fc.constant('PUBLIC') },
   },
   { query: 'query Q($skip: Boolean!) { __typename @skip(if: $skip) images(region: "cn-north-4", first: 1) @include(if: $skip) { nodes { name } } }', vars: { skip: fc.constant(true) } },

@@ -93,7 +93,7 @@ describe('query cost', () => {
     }
   });
 
-  it('prices a snapshot read as the pages it may need (SNAPSHOT_MAX_IMAGES / 500)', async () => {
+  it('prices a snapshot read as the pages it may need (SNAPSHOT_MAX_IMAGES / 500, and one more that finds it too large), through named fragments too', async () => {
     const costs = async (maxImages: number): Promise<unknown[]> => {
       const strict = await startApi({ limits: { maxCost: 1 }, env: { SNAPSHOT_MAX_IMAGES: String(maxImages) } });
       try {
@@ -102,6 +102,7 @@ describe('query cost', () => {
           '{ images(region: "cn-north-4", first: 20, filter: { nameContains: "ubuntu" }) { nodes { imageId } } }',
           '{ images(region: "cn-north-4", first: 20) { totalCount } }',
           '{ images(region: "cn-north-4", first: 20) { ... on ImageConnection { totalCount } } }',
+          '{ images(region: "cn-north-4", first: 20) { ...Count } } fragment Count on ImageConnection { totalCount }',
           '{ imageFacets(region: "cn-north-4") { osType { value count } } }',
           '{ latestImage(region: "cn-north-4") { name } }',
           '{ regions }',
@@ -111,7 +112,7 @@ describe('query cost', () => {
         await strict.close();
       }
     };
-    expect(await costs(20_000)).toEqual([2, 42, 42, 42, 40, 40, 0]);
-    expect(await costs(1_000)).toEqual([2, 4, 4, 4, 2, 2, 0]);
+    expect(await costs(20_000)).toEqual([2, 43, 43, 43, 43, 41, 41, 0]);
+    expect(await costs(1_000)).toEqual([2, 5, 5, 5, 5, 3, 3, 0]);
   });
 });

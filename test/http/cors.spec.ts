@@ -34,7 +34,7 @@ describe('with CORS_ORIGINS listing exact origins', () => {
     expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
     expect(response.headers.get('access-control-allow-methods')).toBe('GET,POST');
     expect(response.headers.get('access-control-allow-headers')?.split(',').sort()).toEqual(
-      ['Authorization', 'Content-Type', 'X-Api-Key', 'X-Auth-Token', 'X-Request-Id', 'apollo-require-preflight'].sort(),
+      ['Authorization', 'Content-Type', 'X-Api-Key', 'X-Apollo-Operation-Name', 'X-Auth-Token', 'X-Request-Id', 'apollo-require-preflight'].sort(),
     );
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(api.emulator.apiRequests).toHaveLength(0);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloudImagesClient, type ClientOptions } from '../../src/upstream/client.js';
-import { CloudImagesError, ErrorCode } from '../../src/upstream/errors.js';
+import { ClientGone, CloudImagesError, ErrorCode } from '../../src/upstream/errors.js';
 import { reply, startStubUpstream, type StubHandler, type StubUpstream } from '../helpers/stub-upstream.js';
 
 /** The client's clocks: the per-attempt timeout leaves out the wait for a pooled connection; a signal ends a call at once. */
@@ -87,9 +87,34 @@ describe('cancellation by signal', () => {
       const controller = new AbortController();
       const call = breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: i + 1 }, controller.signal);
       await expect.poll(() => stub.requests.length).toBe(i + 1);
-      controller.abort(new CloudImagesError(ErrorCode.UPSTREAM_UNAVAILABLE, 'client gone'));
-      await expect(call).rejects.toThrow('client gone');
+      controller.abort(new ClientGone());
+      await expect(call).rejects.toBeInstanceOf(ClientGone);
     }
     expect(breaking.breakerState).toEqual({ state: 'closed' });
+  });
+
+  it('a call whose budget runs out before the upstream answers counts as an outage: a hanging upstream opens the breaker', async () => {
+    stub.setFallback(() => {});
+    const breaking = client({ timeoutMs: 400, totalBudgetMs: 150, breakerFailures: 2, breakerOpenMs: 60_000 });
+    for (let i = 0; i < 2; i++) await expect(breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: i + 1 })).rejects.toThrow();
+    expect(breaking.breakerState.state).toBe('open');
+    const refused = await breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: 9 }).catch((e: unknown) => e);
+    expect((refused as CloudImagesError).message).toMatch(/circuit breaker/);
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('a half-open probe its caller cancels keeps the breaker open', async () => {
+    stub.setFallback(reply(503, 'down'));
+    const breaking = client({ breakerFailures: 1, breakerOpenMs: 100 });
+    await expect(breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: 1 })).rejects.toThrow();
+    expect(breaking.breakerState.state).toBe('open');
+    await expect.poll(() => breaking.breakerState.state, { timeout: 2_000, interval: 20 }).toBe('half-open');
+    stub.setFallback(() => {});
+    const controller = new AbortController();
+    const probe = breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: 2 }, controller.signal);
+    await expect.poll(() => stub.requests.length).toBe(2);
+    controller.abort(new ClientGone());
+    await expect(probe).rejects.toBeInstanceOf(ClientGone);
+    expect(breaking.breakerState.state).toBe('open');
   });
 });

@@ -2,6 +2,7 @@ import { parseWireBoolean, type ImageInfo } from '../../upstream/wire.js';
 import { userInputError } from '../errors.js';
 import { Architecture } from './architecture.enum.js';
 import type { ImageFilter } from './image-filter.input.js';
+import { wireDate } from './image.mapper.js';
 
 /**
  * The filters the upstream cannot apply, read from a snapshot of the listing: pure functions of
@@ -58,9 +59,7 @@ export function gpuTypesOf(image: ImageInfo): string[] {
 
 /** `created_at` as a time; NaN when unreadable (such an image matches no date filter). */
 function createdAt(image: ImageInfo): number {
-  const value = image.created_at;
-  if (typeof value !== 'string') return NaN;
-  return Date.parse(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value);
+  return wireDate(image.created_at)?.getTime() ?? NaN;
 }
 
 export function matchesDerived(image: ImageInfo, filter: DerivedFilter): boolean {

@@ -10,7 +10,13 @@ export enum ImageSortKey {
 
 registerEnumType(ImageSortKey, {
   name: 'ImageSortKey',
-  description: 'The image attribute a listing is ordered by; ties are broken by image id.',
+  description: 'The image attribute a listing is ordered by (upstream `sort_key`); ties are broken by image id.',
+  valuesConfig: {
+    CREATED_AT: { description: '`created_at`, the upstream default.' },
+    NAME: { description: '`name`.' },
+    STATUS: { description: '`status`.' },
+    DISK_FORMAT: { description: '`disk_format`.' },
+  },
 });
 
 export const IMAGE_SORT_KEY_WIRE: Readonly<Record<ImageSortKey, WireSortKey>> = {

@@ -38,7 +38,7 @@ function flag(value: unknown): boolean {
 }
 
 /** The upstream sends UTC; a time without a zone is read as UTC, never in the server's zone. */
-function date(value: unknown): Date | null {
+export function wireDate(value: unknown): Date | null {
   if (typeof value !== 'string' || value === '') return null;
   const zoned = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
   return new Date(zoned);
@@ -74,8 +74,8 @@ const IMAGE: Readers<Image, 'region'> = {
   virtualEnvType: (raw) => VIRTUAL_ENV_TYPE_WIRE.fromWire(raw.virtual_env_type),
   firmwareType: (raw) => enumOrNull(raw.hw_firmware_type, (v) => FIRMWARE_TYPE_WIRE.fromWire(v)),
   // Required upstream: an unreadable one is an Invalid Date, and its field fails loudly (Image.checkedCreatedAt) rather than inventing a time.
-  createdAt: (raw) => date(raw.created_at) ?? new Date(NaN),
-  updatedAt: (raw) => date(raw.updated_at) ?? new Date(NaN),
+  createdAt: (raw) => wireDate(raw.created_at) ?? new Date(NaN),
+  updatedAt: (raw) => wireDate(raw.updated_at) ?? new Date(NaN),
   parentImageId: (raw) => str(raw.__originalimagename),
   imageSourceType: (raw) => str(raw.__image_source_type),
   backupId: (raw) => str(raw.__backup_id),
@@ -94,7 +94,7 @@ const IMAGE: Readers<Image, 'region'> = {
   vifMultiqueueEnabled: (raw) => parseWireBoolean(raw.hw_vif_multiqueue_enabled) ?? null,
   lazyLoading: (raw) => parseWireBoolean(raw.__lazyloading) ?? null,
   deleted: (raw) => parseWireBoolean(raw.deleted) ?? null,
-  deletedAt: (raw) => date(raw.deleted_at),
+  deletedAt: (raw) => wireDate(raw.deleted_at),
 };
 
 const OS: Readers<ImageOs, never> = {

@@ -1,4 +1,4 @@
-import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Extensions, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { inListingOrder } from '../../images/listing-order.js';
 import type { Context } from '../../context.js';
@@ -6,7 +6,7 @@ import type { ImageInfo } from '../../upstream/wire.js';
 import { ConnectionArgs } from '../relay/connection.args.js';
 import { listingBinding } from '../relay/cursor.js';
 import { lazy } from '../relay/lazy.js';
-import { selectsDirectly, selectsField } from '../selects-field.js';
+import { nodeSelectsField, selectsField } from '../selects-field.js';
 import { pageCost, paginate, pageSizeOf, planPage, rowsOfList, type FetchRows } from '../relay/pagination.js';
 import { derivedFilterOf, hasDerivedFields, matchesDerived } from './derived-filter.js';
 import { countFacets, facetListing, ImageFacets, latestActive } from './image-facets.js';
@@ -27,12 +27,15 @@ export class ImageResolver {
     // (a derived filter adds the snapshot's pages: see apollo/query-cost.ts).
     complexity: ({ args, childComplexity }) => pageCost(pageSizeOf(args)) + pageSizeOf(args) * childComplexity,
   })
-  // A snapshot read: a derived filter, or `totalCount` selected (directly or in an inline fragment).
-  @Extensions({ readsSnapshot: (args: { filter?: ImageFilter | null }, node: FieldNode) => hasDerivedFields(args.filter) || selectsDirectly(node, 'totalCount') })
+  // A snapshot read: a derived filter, or `totalCount` selected (the same test the resolver makes).
+  @Extensions({
+    readsSnapshot: (args: { filter?: ImageFilter | null }, node: FieldNode, fragments: Record<string, FragmentDefinitionNode>) =>
+      hasDerivedFields(args.filter) || nodeSelectsField(node, fragments, 'totalCount'),
+  })
   async images(
     @Arg('region', () => String, { description: 'Region id, e.g. "cn-north-4".' }) region: string,
-    @Arg('filter', () => ImageFilter, { nullable: true }) filter: ImageFilter | null,
-    @Arg('sort', () => ImageSort, { nullable: true }) sort: ImageSort | null,
+    @Arg('filter', () => ImageFilter, { nullable: true, description: 'What the images must match; all of them when omitted.' }) filter: ImageFilter | null,
+    @Arg('sort', () => ImageSort, { nullable: true, description: 'Listing order; newest first when omitted.' }) sort: ImageSort | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() { images, log, signal }: Context,
     @Info() info: GraphQLResolveInfo,
@@ -104,8 +107,8 @@ export class ImageResolver {
 
   @Query(() => Image, { nullable: true, description: 'One image by its upstream id; null when the caller cannot see it.', complexity: ({ childComplexity }) => 1 + childComplexity })
   image(
-    @Arg('region', () => String) region: string,
-    @Arg('imageId', () => String) imageId: string,
+    @Arg('region', () => String, { description: 'Region id, e.g. "cn-north-4".' }) region: string,
+    @Arg('imageId', () => String, { description: 'The upstream image id (`Image.imageId`), 1 to 255 characters.' }) imageId: string,
     @Ctx() context: Context,
   ): Promise<Image | null> {
     return loadImage(context, region, checkImageId(imageId, 'imageId'));

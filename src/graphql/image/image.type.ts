@@ -36,16 +36,16 @@ export class Image implements Node {
   @Field(() => String, { description: 'The region the image was listed in.' })
   region: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Upstream `name`; not unique: several images may share one.' })
   name!: string;
 
   @Field(() => String, { nullable: true, description: 'Upstream `__description`; null when empty.' })
   description!: string | null;
 
-  @Field(() => ImageStatus)
+  @Field(() => ImageStatus, { description: 'Upstream `status`: ACTIVE when ready to use.' })
   status!: ImageStatus;
 
-  @Field(() => ImageVisibility)
+  @Field(() => ImageVisibility, { description: 'Upstream `visibility`: who can see the image.' })
   visibility!: ImageVisibility;
 
   @Field(() => ImageType, { description: 'Upstream `__imagetype`.' })
@@ -60,16 +60,16 @@ export class Image implements Node {
   @Field(() => Boolean, { description: 'Protected images cannot be deleted.' })
   protected!: boolean;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Upstream `tags`: its strings as sent; empty when none.' })
   tags!: string[];
 
-  @Field(() => ImageOs)
+  @Field(() => ImageOs, { description: 'The operating system inside the image (upstream `__os_*` and `__platform`).' })
   os!: ImageOs;
 
-  @Field(() => ImageSupport)
+  @Field(() => ImageSupport, { description: 'Virtualization, flavor and GPU support (upstream `__support_*`).' })
   support!: ImageSupport;
 
-  @Field(() => DiskFormat, { nullable: true })
+  @Field(() => DiskFormat, { nullable: true, description: 'Upstream `disk_format`; null when the image has none.' })
   diskFormat!: DiskFormat | null;
 
   @Field(() => String, { nullable: true, description: 'E.g. "bare".' })
@@ -87,7 +87,7 @@ export class Image implements Node {
   @Field(() => Int, { nullable: true, description: 'Maximum memory, MB.' })
   maxRam!: number | null;
 
-  @Field(() => VirtualEnvType)
+  @Field(() => VirtualEnvType, { description: 'Upstream `virtual_env_type`: ECS (FUSION_COMPUTE), bare metal (IRONIC), data disk or ISO image.' })
   virtualEnvType!: VirtualEnvType;
 
   @Field(() => FirmwareType, { nullable: true, description: 'Upstream `hw_firmware_type`.' })
@@ -100,12 +100,12 @@ export class Image implements Node {
 
   // Dates are checked in resolvers, whose errors keep their code under any executor (a getter or
   // a scalar must never throw: graphql-jit lets a getter's error escape and drops a scalar's code).
-  @Field(() => DateTimeScalar, { name: 'createdAt' })
+  @Field(() => DateTimeScalar, { name: 'createdAt', description: 'Upstream `created_at`, in UTC. An unreadable value fails this field (UPSTREAM_ERROR); `raw` has it as sent.' })
   checkedCreatedAt(): Date {
     return checkedDate(this.createdAt, 'created_at');
   }
 
-  @Field(() => DateTimeScalar, { name: 'updatedAt' })
+  @Field(() => DateTimeScalar, { name: 'updatedAt', description: 'Upstream `updated_at`, in UTC. An unreadable value fails this field (UPSTREAM_ERROR); `raw` has it as sent.' })
   checkedUpdatedAt(): Date {
     return checkedDate(this.updatedAt, 'updated_at');
   }

@@ -1,4 +1,4 @@
-import { registerWireEnum } from './wire-enum.js';
+import { registerFilterEnum, registerWireEnum, type ValueDescriptions } from './wire-enum.js';
 
 export enum OsType {
   LINUX = 'LINUX',
@@ -7,8 +7,23 @@ export enum OsType {
   UNKNOWN = 'UNKNOWN',
 }
 
-export const OS_TYPE_WIRE = registerWireEnum(OsType, 'OsType', 'Operating system family (upstream `__os_type`).', {
-  [OsType.LINUX]: 'Linux',
-  [OsType.WINDOWS]: 'Windows',
-  [OsType.OTHER]: 'Other',
-});
+const VALUES: ValueDescriptions<OsType> = {
+  [OsType.LINUX]: '`Linux`.',
+  [OsType.WINDOWS]: '`Windows`.',
+  [OsType.OTHER]: '`Other`: neither Linux nor Windows.',
+};
+
+export const OS_TYPE_WIRE = registerWireEnum(
+  OsType,
+  'OsType',
+  'Operating system family (upstream `__os_type`).',
+  {
+    [OsType.LINUX]: 'Linux',
+    [OsType.WINDOWS]: 'Windows',
+    [OsType.OTHER]: 'Other',
+  },
+  VALUES,
+);
+
+export const OsTypeFilter = registerFilterEnum(OsType, ['LINUX', 'WINDOWS', 'OTHER'], 'OsTypeFilter', 'The `OsType`s a filter accepts (upstream `__os_type`).', VALUES);
+export type OsTypeFilter = (typeof OsTypeFilter)[keyof typeof OsTypeFilter];

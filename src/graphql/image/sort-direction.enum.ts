@@ -6,7 +6,11 @@ export enum SortDirection {
   DESC = 'DESC',
 }
 
-registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending or descending order.' });
+registerEnumType(SortDirection, {
+  name: 'SortDirection',
+  description: 'Ascending or descending order (upstream `sort_dir`).',
+  valuesConfig: { ASC: { description: '`asc`.' }, DESC: { description: '`desc`, the upstream default.' } },
+});
 
 export const SORT_DIRECTION_WIRE: Readonly<Record<SortDirection, WireSortDir>> = {
   [SortDirection.ASC]: 'asc',

@@ -29,13 +29,13 @@ export function EdgeType<TNode extends object>(nodeClass: ClassType<TNode>) {
 export function ConnectionType<TNode extends object, TEdge extends { node: TNode | null; readonly cursor: string }>(nodeClass: ClassType<TNode>, edgeClass: ClassType<TEdge>) {
   @ObjectType({ simpleResolvers: true })
   abstract class Connection {
-    @Field(() => [edgeClass], { nullable: 'items' })
+    @Field(() => [edgeClass], { nullable: 'items', description: 'The page: each node with its cursor, in listing order.' })
     edges!: (TEdge | null)[];
 
     @Field(() => [nodeClass], { nullable: 'items', description: 'The nodes of `edges`, for clients that need no cursors.' })
     nodes!: (TNode | null)[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether there are more pages, and the cursors to fetch them.' })
     pageInfo!: PageInfo;
   }
   return Connection;

@@ -10,22 +10,22 @@ export class PageInfo {
     private readonly end: () => string | null,
   ) {}
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether more nodes follow this page; exact when paging forward (`first`), otherwise whether `before` was given.' })
   get hasNextPage(): Promise<boolean> {
     return this.next();
   }
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether more nodes precede this page; exact when paging backward (`last`), otherwise whether `after` was given.' })
   get hasPreviousPage(): Promise<boolean> {
     return this.previous();
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the first node of the page (pass it as `before`); null when the page is empty.' })
   get startCursor(): string | null {
     return this.start();
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the last node of the page (pass it as `after`); null when the page is empty.' })
   get endCursor(): string | null {
     return this.end();
   }
