@@ -197,54 +197,56 @@ const endpoint = z
     return url.toString().replace(/\/+$/, '');
   });
 
-const tenants = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const list: EmulatorTenant[] = [];
-    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-      const match = /^([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
-      if (!match) {
-        ctx.addIssue({ code: 'custom', message: 'EMULATOR_TENANTS must be token:projectId pairs separated by commas' });
+/**
+ * A comma-separated list of colon-separated entries (`token:projectId`, `ak:sk:projectId`), none
+ * repeating its key. Messages name the entry's position, never its text (an entry may hold a secret).
+ */
+function colonList<T>(spec: { variable: string; shape: string; unit: 'pair' | 'triple'; pattern: RegExp; build: (parts: string[]) => T; key: (entry: T) => string; keyName: string }) {
+  return z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const list: T[] = [];
+      for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+        const match = spec.pattern.exec(entry);
+        if (!match) {
+          ctx.addIssue({ code: 'custom', message: `${spec.variable} must be ${spec.shape} ${spec.unit}s separated by commas (entry ${list.length + 1} is not)` });
+          return z.NEVER;
+        }
+        list.push(spec.build(match.slice(1)));
+      }
+      if (list.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `${spec.variable} must name at least one ${spec.shape} ${spec.unit}` });
         return z.NEVER;
       }
-      list.push({ token: match[1]!, projectId: match[2]! });
-    }
-    if (list.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'EMULATOR_TENANTS must name at least one token:projectId pair' });
-      return z.NEVER;
-    }
-    if (new Set(list.map((t) => t.token)).size !== list.length) {
-      ctx.addIssue({ code: 'custom', message: 'EMULATOR_TENANTS must not repeat a token' });
-      return z.NEVER;
-    }
-    return list;
-  });
+      if (new Set(list.map(spec.key)).size !== list.length) {
+        ctx.addIssue({ code: 'custom', message: `${spec.variable} must not repeat ${spec.keyName}` });
+        return z.NEVER;
+      }
+      return list;
+    });
+}
 
-/** EMULATOR_AKSK: `ak:sk:projectId,...`; no message shows an entry (it holds an SK). */
-const accessKeys = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const list: EmulatorAccessKey[] = [];
-    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-      const match = /^([^:\s]+):([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
-      if (!match) {
-        ctx.addIssue({ code: 'custom', message: `EMULATOR_AKSK must be ak:sk:projectId triples separated by commas (entry ${list.length + 1} is not)` });
-        return z.NEVER;
-      }
-      list.push({ ak: match[1]!, sk: match[2]!, projectId: match[3]! });
-    }
-    if (list.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'EMULATOR_AKSK must name at least one ak:sk:projectId triple' });
-      return z.NEVER;
-    }
-    if (new Set(list.map((k) => k.ak)).size !== list.length) {
-      ctx.addIssue({ code: 'custom', message: 'EMULATOR_AKSK must not repeat an access key' });
-      return z.NEVER;
-    }
-    return list;
-  });
+const tenants = colonList<EmulatorTenant>({
+  variable: 'EMULATOR_TENANTS',
+  shape: 'token:projectId',
+  unit: 'pair',
+  pattern: /^([^:\s]+):([0-9A-Za-z_-]+)$/,
+  build: ([token, projectId]) => ({ token: token!, projectId: projectId! }),
+  key: (tenant) => tenant.token,
+  keyName: 'a token',
+});
+
+/** EMULATOR_AKSK: `ak:sk:projectId,...`. */
+const accessKeys = colonList<EmulatorAccessKey>({
+  variable: 'EMULATOR_AKSK',
+  shape: 'ak:sk:projectId',
+  unit: 'triple',
+  pattern: /^([^:\s]+):([^:\s]+):([0-9A-Za-z_-]+)$/,
+  build: ([ak, sk, projectId]) => ({ ak: ak!, sk: sk!, projectId: projectId! }),
+  key: (key) => key.ak,
+  keyName: 'an access key',
+});
 
 /** Each EMULATOR_AKSK key must map to a project of EMULATOR_TENANTS, when both are set (else the emulator checks against its demo tenants at start-up). */
 function emulatorKeyProblem(keys: EmulatorAccessKey[] | undefined, tenants: EmulatorTenant[] | undefined): string | undefined {

@@ -1,4 +1,3 @@
-import { Field, Int, ObjectType } from 'type-graphql';
 import type { ImageInfo, ListingQuery } from '../../upstream/wire.js';
 import { architectureOf, gpuTypesOf, matchesDerived, type DerivedFilter } from './derived-filter.js';
 import { DISK_FORMAT_WIRE } from './disk-format.enum.js';
@@ -7,44 +6,12 @@ import { toListQuery } from './image-query.js';
 import { IMAGE_STATUS_WIRE } from './image-status.enum.js';
 import { IMAGE_TYPE_WIRE } from './image-type.enum.js';
 import { OS_TYPE_WIRE } from './os-type.enum.js';
+import { FacetCount, ImageFacets } from './image-facets.type.js';
 
 /**
  * Facet counts for an image picker, computed on a snapshot: each facet counts the images that
  * match the filter without that facet's own filter (so a dropdown shows its alternatives).
  */
-
-@ObjectType({ simpleResolvers: true, description: 'How many images have one value of a facet.' })
-export class FacetCount {
-  @Field(() => String, { description: 'The GraphQL enum name for enum-typed facets (`LINUX`, `ACTIVE`, `ZVHD2`, `GOLD`, `X86`); the upstream string for `platform` and `gpuType`.' })
-  value!: string;
-
-  @Field(() => Int, { description: 'Images with this value.' })
-  count!: number;
-}
-
-@ObjectType({ simpleResolvers: true, description: 'Counts by value for each facet, most common first (then by value); values no image has are left out.' })
-export class ImageFacets {
-  @Field(() => [FacetCount], { description: 'By `OsType`, ignoring the filter\'s `osType`.' })
-  osType!: FacetCount[];
-
-  @Field(() => [FacetCount], { description: 'By `__platform`, ignoring the filter\'s `platform`.' })
-  platform!: FacetCount[];
-
-  @Field(() => [FacetCount], { description: 'By `Architecture`, ignoring the filter\'s `architecture`.' })
-  architecture!: FacetCount[];
-
-  @Field(() => [FacetCount], { description: 'By GPU type (KVM and XEN GPU types, "T4"), ignoring the filter\'s `hasGpu`; an image counts once per GPU type it names.' })
-  gpuType!: FacetCount[];
-
-  @Field(() => [FacetCount], { description: 'By `ImageStatus`, ignoring the filter\'s `status`.' })
-  status!: FacetCount[];
-
-  @Field(() => [FacetCount], { description: 'By `DiskFormat` (images without one are left out).' })
-  diskFormat!: FacetCount[];
-
-  @Field(() => [FacetCount], { description: 'By `ImageType`, ignoring the filter\'s `imageType`.' })
-  imageType!: FacetCount[];
-}
 
 /** The upstream filters a facet drops, applied here instead: their wire values. */
 export interface FacetFilters {
