@@ -67,6 +67,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         callerAuth,
         requestDeadlineMs: config.upstream.requestDeadlineMs,
         jit: config.jit,
+        compression: config.compression,
         hideSuggestions: config.production,
         introspection: config.introspection,
         sandbox: config.sandbox,

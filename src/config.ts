@@ -124,6 +124,8 @@ export interface Config {
   sandbox: boolean;
   /** Execute with graphql-jit (GRAPHQL_JIT, default true); false runs graphql-js. */
   jit: boolean;
+  /** Compress responses of 64 KB and more when the client accepts it (COMPRESSION, default false). */
+  compression: boolean;
   logLevel: string;
   limits: QueryLimits;
   cors: CorsPolicy;
@@ -370,6 +372,7 @@ const schema = z.object({
   REQUEST_DEADLINE_MS: int('REQUEST_DEADLINE_MS', 1, 600_000).optional(),
   INTROSPECTION: bool('INTROSPECTION').optional(),
   GRAPHQL_JIT: bool('GRAPHQL_JIT').optional(),
+  COMPRESSION: bool('COMPRESSION').optional(),
   CORS_ORIGINS: corsOrigins.optional(),
   CONTRACT_CHECK_TOKEN: z
     .string()
@@ -478,6 +481,8 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
     introspection: e.INTROSPECTION ?? exploreable,
     sandbox: exploreable,
     jit: e.GRAPHQL_JIT ?? true,
+    // Off by default: it costs CPU (gzip level 1: about 4.5 ms per 1.1 MB page) and saves nothing on loopback or in a data centre.
+    compression: e.COMPRESSION ?? false,
     logLevel: e.LOG_LEVEL ?? 'info',
     limits: {
       maxCost: e.MAX_QUERY_COST ?? DEFAULT_QUERY_LIMITS.maxCost,

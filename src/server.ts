@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   requestDeadlineMs: number;
   /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
   jit: boolean;
+  /** gzip/brotli for responses of 64 KB and more, as the client's Accept-Encoding allows. */
+  compression?: boolean;
   /** Strip "Did you mean …?" schema hints from error messages. */
   hideSuggestions: boolean;
   introspection: boolean;
@@ -93,6 +96,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
   app.use(
     '/graphql',
     ...useCors(options.cors),
+    ...(options.compression ? [compression({ threshold: 64 * 1024, level: 1 })] : []),
     ...(options.callerAuth ? [useCallerAuth(createCallerAuth({ ...(options.callerAuth.jwt ? { jwt: options.callerAuth.jwt } : {}), apiKeys: options.callerAuth.apiKeys, mode: options.callerAuth.mode }), options.log)] : []),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {

@@ -103,6 +103,20 @@ describe('npm start (dist/main.js)', () => {
     expect(await introspection.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
   });
 
+  it('in AK/SK mode with AUTH_MODE=none, warns at start and signs every call with the server key', async () => {
+    const child = start({ HUAWEICLOUD_SDK_AK: 'DEMOAKALICE00000000', HUAWEICLOUD_SDK_SK: 'demo-sk-alice-not-a-secret', AUTH_MODE: 'none', LOG_LEVEL: 'warn' });
+    const { match, output } = await waitForLine(child, /GraphQL at (http:\/\/\S+)\/graphql[\s\S]*AUTH_MODE=none lets anyone in \(WARNING\)/);
+    expect(output).toMatch(/"level":40.*AUTH_MODE=none: anyone who can reach \/graphql/);
+    expect(output).not.toContain('demo-sk-alice-not-a-secret');
+    const response = await fetch(`${match[1]}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ images(region: "tr-west-1", first: 1, filter: { imageType: PRIVATE }) { nodes { owner } } }' }),
+    });
+    const body = (await response.json()) as { data: { images: { nodes: { owner: string }[] } } };
+    expect(body.data.images.nodes[0]?.owner).toBe('0a5b4c3d2e1f4a9b8c7d6e5f4a3b2c1d');
+  });
+
   describe('with CLOUDIMAGES_ENDPOINT', () => {
     let upstream: Emulator;
     beforeAll(async () => {
@@ -166,6 +180,7 @@ describe('npm start (dist/main.js)', () => {
     [{ EMULATOR_TENANTS: 'no-colon' }, /EMULATOR_TENANTS must be token:projectId pairs/],
     [{ CORS_ORIGINS: 'https://portal.example.com,https://portal.example.com/app' }, /CORS_ORIGINS: "https:\/\/portal.example.com\/app" is not an origin/],
     [{ MAX_QUERY_DEPTH: '0' }, /MAX_QUERY_DEPTH must be a whole number from 1 to 100/],
+    [{ HUAWEICLOUD_SDK_AK: 'AKEXAMPLE0123456789', HUAWEICLOUD_SDK_SK: 'sk-example-0123456789' }, /set AUTH_JWKS_URL .* or AUTH_API_KEYS, or AUTH_MODE=none/],
   ])('refuses bad configuration %o with a clear message and no stack trace', async (env, message) => {
     const { code, stderr } = await runToExit(env);
     expect(code).toBe(1);

@@ -59,6 +59,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
     cors: options.cors ?? { origins: [], loopback: true },
     jit: options.jit ?? base.jit,
+    compression: base.compression,
     upstream: {
       ...base.upstream,
       timeoutMs: 5_000,
