@@ -14,6 +14,7 @@ import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { queryCost } from './apollo/query-cost.js';
 import { queryLimitRules } from './apollo/query-limits.js';
+import { retryAfterHeader } from './apollo/retry-after.js';
 import { createContext, type Context, type ContextDeps } from './context.js';
 import type { CallerAuthConfig, CorsPolicy, QueryLimits } from './config.js';
 import { createCallerAuth, useCallerAuth } from './http/caller-auth.js';
@@ -78,6 +79,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
       ApolloServerPluginCacheControlDisabled(),
       logInternalErrors(),
       queryCost(options.limits.maxCost, options.snapshotPages),
+      retryAfterHeader(),
       await landingPage(options.sandbox, options.sandboxToken),
     ],
   });

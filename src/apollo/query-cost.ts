@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { Context } from '../context.js';
 import { ErrorCode } from '../graphql/errors.js';
 
 // The CommonJS build, required: the ESM build imports graphql/index.mjs, a second graphql realm
@@ -40,7 +41,7 @@ function fragmentsOf(document: DocumentNode): Fragments {
   return Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
 }
 
-export function queryCost(maxCost: number, snapshotPages: number): ApolloServerPlugin {
+export function queryCost(maxCost: number, snapshotPages: number): ApolloServerPlugin<Context> {
   // Apollo hands back the same parsed document for the same query (its document cache is
   // bounded), so a document's costs live as long as Apollo keeps the document.
   const costs = new WeakMap<DocumentNode, Map<string, number | null>>();
@@ -74,7 +75,14 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
   };
   return {
     async requestDidStart() {
+      let estimated: number | undefined;
       return {
+        // Every executed or cost-refused response says what it cost: `extensions.cost { estimated actual limit }`.
+        async willSendResponse({ response, contextValue }) {
+          if (estimated === undefined || response.body.kind !== 'single') return;
+          const { singleResult } = response.body;
+          singleResult.extensions = { ...singleResult.extensions, cost: { estimated, actual: contextValue.images.upstreamCalls, limit: maxCost } };
+        },
         async didResolveOperation({ request, document, schema, operation }) {
           // No operation by that name: Apollo refuses the request (OPERATION_RESOLUTION_FAILURE) after this hook.
           if (!operation) return;
@@ -82,6 +90,7 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
           // would read `operation.name.value` whenever `operationName` is passed).
           const cost = costOf(schema, document, operation, request.variables ?? {});
           if (cost === null) return;
+          estimated = cost;
           if (cost > maxCost) {
             throw new GraphQLError(
               `This operation could make up to ${cost} calls to the image service; the limit is ${maxCost}. Ask for fewer or smaller pages, or fewer parentImage/image/node fields.`,

@@ -52,6 +52,8 @@ const imageKey = ({ region, imageId }: ImageKey): string => `${region}\n${imageI
 export class ImageSource {
   private readonly calls = new Map<string, Promise<ImageInfo[]>>();
   private readonly images: DataLoader<ImageKey, ImageInfo | null, string>;
+  /** Upstream calls this request has made (a snapshot walk it started included), for `extensions.cost.actual`. */
+  upstreamCalls = 0;
   /** Pages not yet primed into the by-id loader: most requests never look an image up by id. */
   private unprimed: { region: string; images: ImageInfo[] }[] = [];
 
@@ -100,7 +102,7 @@ export class ImageSource {
       let bytes = 0;
       for (let marker: string | undefined; ; ) {
         const url = client.listUrl(region, marker === undefined ? first : { ...first, marker });
-        const page = (await lane.run(() => client.fetchList(credentials, url))).images;
+        const page = (await lane.run(() => this.counted(() => client.fetchList(credentials, url)))).images;
         images.push(...page);
         bytes += Buffer.byteLength(JSON.stringify(page));
         if (images.length > maxSnapshotImages) {
@@ -122,13 +124,19 @@ export class ImageSource {
     return images.find((image) => image.id === imageId) ?? null;
   }
 
+  /** Counts a call that will reach the upstream (without credentials none does). */
+  private counted<T>(call: () => Promise<T>): Promise<T> {
+    if (this.options.credentials) this.upstreamCalls++;
+    return call();
+  }
+
   /** One upstream call per distinct URL in this request. */
   private list(region: string, query: ListImagesQuery): Promise<ImageInfo[]> {
     const { client, credentials, lane, signal } = this.options;
     const url = client.listUrl(region, query);
     let call = this.calls.get(url.href);
     if (!call) {
-      call = lane.run(() => client.fetchList(credentials, url, signal), signal).then(({ images }) => images);
+      call = lane.run(() => this.counted(() => client.fetchList(credentials, url, signal)), signal).then(({ images }) => images);
       this.calls.set(url.href, call);
     }
     return call;

@@ -77,7 +77,8 @@ export class CloudImagesClient {
    */
   async fetchList(credentials: Credentials | undefined, url: URL, signal?: AbortSignal): Promise<ListImagesResult> {
     if (!credentials) {
-      throw new CloudImagesError(ErrorCode.UNAUTHENTICATED, 'No credentials: send an X-Auth-Token header (or Authorization: Bearer <token>).');
+      // HTTP 401 for the whole response, so a client's usual "on 401, log in again" handler fires.
+      throw new CloudImagesError(ErrorCode.UNAUTHENTICATED, 'No credentials: send an X-Auth-Token header (or Authorization: Bearer <token>).', undefined, undefined, 401);
     }
     const budget = AbortSignal.timeout(this.options.totalBudgetMs);
     const cancel = signal ? AbortSignal.any([signal, budget]) : budget;

@@ -121,7 +121,8 @@ export function errorFromResponse(status: number, body: string, requestIdHeader:
     requestId: requestIdHeader ?? parsed.requestId,
   };
   const what = [parsed.code, parsed.message].filter(Boolean).join(': ');
-  return new CloudImagesError(codeForStatus(status), `The image service answered HTTP ${status}${what ? ` (${what})` : ''}`, upstream, retryAfterSeconds);
+  // The caller's credentials refused upstream: HTTP 401 for the whole response as well (AK/SK mode turns it into a 502 first).
+  return new CloudImagesError(codeForStatus(status), `The image service answered HTTP ${status}${what ? ` (${what})` : ''}`, upstream, retryAfterSeconds, status === 401 ? 401 : undefined);
 }
 
 /** The reason a call is cancelled when the GraphQL request's client goes away: no outage, nothing to retry. */
