@@ -33,6 +33,8 @@ export class SnapshotStore {
   /** Walks that failed in a way worth remembering (a listing too large), until the TTL passes. */
   private readonly refused = new Map<string, { error: unknown; until: number }>();
   private bytes = 0;
+  /** Reads served by a fresh snapshot, reads that had to wait for a walk, and walks made (for metrics). */
+  readonly counts = { hits: 0, misses: 0, walks: 0 };
 
   constructor(
     private readonly options: SnapshotOptions,
@@ -49,13 +51,16 @@ export class SnapshotStore {
     if (refusal) this.refused.delete(key);
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > this.now()) {
+      this.counts.hits++;
       this.entries.delete(key);
       this.entries.set(key, entry);
       return Promise.resolve(entry.images);
     }
     if (entry) this.drop(key);
+    this.counts.misses++;
     let pending = this.walking.get(key);
     if (!pending) {
+      this.counts.walks++;
       pending = walk().then(
         (walked) => {
           this.walking.delete(key);

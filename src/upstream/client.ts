@@ -20,9 +20,26 @@ export interface ListImagesResult {
   requestId: string | null;
 }
 
+/** How an upstream attempt ended, for observers: `ok`, an error code, or `cancelled` (its caller went away). */
+export interface AttemptEnd {
+  status: number | undefined;
+  outcome: 'ok' | 'cancelled' | ErrorCode;
+  requestId: string | null;
+}
+
+/**
+ * Watches upstream traffic (metrics, traces) without the client knowing what for: told when each
+ * attempt starts (it may add headers, e.g. `traceparent`) and ends, and of each retry.
+ */
+export interface UpstreamObserver {
+  attempt(info: { url: URL; attempt: number }): { headers?: Record<string, string>; end(result: AttemptEnd): void };
+  retry?(info: { url: URL; attempt: number; waitMs: number; code: ErrorCode }): void;
+}
+
 export type ClientOptions = Pick<UpstreamConfig, 'timeoutMs' | 'maxAttempts' | 'retryBaseDelayMs' | 'totalBudgetMs'> &
   Partial<Pick<UpstreamConfig, 'maxInFlight' | 'breakerFailures' | 'breakerOpenMs'>> & {
     endpoint: string;
+    observers?: readonly UpstreamObserver[];
     /** Largest response body read; a larger one is an UPSTREAM_ERROR (default 64 MiB; a page of 500 is about 1 MiB). */
     maxResponseBytes?: number;
   };
@@ -88,13 +105,14 @@ export class CloudImagesClient {
         const remaining = deadline - Date.now();
         let failure: CloudImagesError;
         try {
-          return await this.breaker.run(() => this.connections(() => this.attempt(url, credentials, Math.min(this.options.timeoutMs, remaining), cancel)));
+          return await this.breaker.run(() => this.connections(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(this.options.timeoutMs, remaining), cancel, headers))));
         } catch (error) {
           if (!(error instanceof RetryableFailure)) throw error;
           failure = error.error;
         }
         const wait = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : this.backoff(attempt);
         if (attempt >= this.options.maxAttempts || Date.now() + wait >= deadline) throw failure;
+        for (const observer of this.options.observers ?? []) observer.retry?.({ url, attempt, waitMs: wait, code: failure.code });
         await delay(wait, undefined, { signal: cancel });
       }
     } catch (error) {
@@ -116,7 +134,27 @@ export class CloudImagesClient {
    * One attempt, once it holds one of the pool's connections: its timeout covers the attempt, not
    * the wait for a connection (undici's own headers timeout would, but only to about a second).
    */
-  private async attempt(url: URL, credentials: Credentials, timeoutMs: number, cancel: AbortSignal): Promise<ListImagesResult> {
+  /** Runs one attempt under the observers' watch. */
+  private async observed(url: URL, attempt: number, run: (headers: Record<string, string>) => Promise<ListImagesResult & { status: number }>): Promise<ListImagesResult> {
+    const observers = this.options.observers ?? [];
+    if (observers.length === 0) return strip(await run({}));
+    const watches = observers.map((observer) => observer.attempt({ url, attempt }));
+    try {
+      const result = await run(Object.assign({}, ...watches.map((watch) => watch.headers ?? {})));
+      for (const watch of watches) watch.end({ status: result.status, outcome: 'ok', requestId: result.requestId });
+      return strip(result);
+    } catch (error) {
+      const failure = error instanceof RetryableFailure ? error.error : error;
+      const end: AttemptEnd =
+        failure instanceof CloudImagesError
+          ? { status: failure.upstream?.status ?? undefined, outcome: failure.code, requestId: failure.upstream?.requestId ?? null }
+          : { status: undefined, outcome: 'cancelled', requestId: null };
+      for (const watch of watches) watch.end(end);
+      throw error;
+    }
+  }
+
+  private async attempt(url: URL, credentials: Credentials, timeoutMs: number, cancel: AbortSignal, extraHeaders: Record<string, string>): Promise<ListImagesResult & { status: number }> {
     // Cancelled while it waited for a connection: no call was made, nothing to count.
     if (cancel.aborted) throw new CancelledAttempt();
     const timeout = Math.max(1, timeoutMs);
@@ -128,7 +166,7 @@ export class CloudImagesClient {
         method: 'GET',
         dispatcher: this.dispatcher,
         signal: AbortSignal.any([cancel, timer]),
-        headers: authHeaders(credentials, url),
+        headers: { ...extraHeaders, ...authHeaders(credentials, url) },
       });
       body = await readCapped(response.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     } catch (error) {
@@ -155,8 +193,12 @@ export class CloudImagesClient {
       if (status === 401 && 'aksk' in credentials) throw serverCredentialsRefused(error);
       throw isRetryableStatus(status) ? new RetryableFailure(error) : error;
     }
-    return { images: parseImages(body, status, requestId), requestId };
+    return { images: parseImages(body, status, requestId), requestId, status };
   }
+}
+
+function strip({ images, requestId }: ListImagesResult): ListImagesResult {
+  return { images, requestId };
 }
 
 /** Marks a failure that another attempt may cure (and that counts against the breaker); never escapes the client. */
