@@ -7,7 +7,9 @@ import { SnapshotStore } from './images/snapshot-store.js';
 import { createLogger } from './logger.js';
 import { createSchema } from './schema.js';
 import { startServer, type RunningServer } from './server.js';
-import { CloudImagesClient } from './upstream/client.js';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Context } from './context.js';
+import { CloudImagesClient, type UpstreamObserver } from './upstream/client.js';
 
 /**
  * The one place the product is wired, for `main.ts`, the tests and the benchmark: the embedded
@@ -39,7 +41,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLogger(config.logLevel);
   const emulator = config.upstream.endpoint ? undefined : await startEmulator(config.emulator);
   const endpoint = config.upstream.endpoint ?? emulator!.url;
-  const client = new CloudImagesClient({ ...config.upstream, endpoint });
+  // Operations hook in here: upstream observers (metrics, traces) and Apollo plugins of their own.
+  const observers: UpstreamObserver[] = [];
+  const plugins: ApolloServerPlugin<Context>[] = [];
+  const client = new CloudImagesClient({ ...config.upstream, endpoint, observers });
   const { upstreamAuth, callerAuth } = config;
   const serverCredentials =
     upstreamAuth.kind === 'aksk' ? { aksk: { ak: upstreamAuth.ak, sk: upstreamAuth.sk }, domainId: upstreamAuth.domainId, projectId: upstreamAuth.projectId } : undefined;
@@ -66,6 +71,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         snapshotPages: Math.floor(config.snapshots.maxImages / SNAPSHOT_PAGE) + 1,
         callerAuth,
         requestDeadlineMs: config.upstream.requestDeadlineMs,
+        plugins,
         jit: config.jit,
         compression: config.compression,
         hideSuggestions: config.production,

@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -34,6 +34,8 @@ export interface ServerOptions {
   callerAuth?: CallerAuthConfig | undefined;
   /** Upstream calls a snapshot read may need (SNAPSHOT_MAX_IMAGES / 500): its price in the query cost. */
   snapshotPages: number;
+  /** More Apollo plugins (operations: metrics, traces). */
+  plugins?: ApolloServerPlugin<Context>[];
   /** Most time one GraphQL request may take (REQUEST_DEADLINE_MS). */
   requestDeadlineMs: number;
   /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
@@ -80,6 +82,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
       logInternalErrors(),
       queryCost(options.limits.maxCost, options.snapshotPages),
       retryAfterHeader(),
+      ...(options.plugins ?? []),
       await landingPage(options.sandbox, options.sandboxToken),
     ],
   });
