@@ -5,6 +5,8 @@ import { FairGate } from './images/fair-gate.js';
 import { SNAPSHOT_PAGE } from './images/image-source.js';
 import { SnapshotStore } from './images/snapshot-store.js';
 import { createLogger } from './logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
 import { createSchema } from './schema.js';
 import { startServer, type RunningServer } from './server.js';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -22,6 +24,8 @@ export interface AppOptions {
   log?: Logger;
   /** Filled into Sandbox's headers; default: the embedded emulator's first demo token (no secret). */
   sandboxToken?: string;
+  /** Where spans go when `config.tracing` turns traces on (tests: an in-memory exporter). */
+  tracing?: TracingOptions;
 }
 
 export interface App {
@@ -34,6 +38,8 @@ export interface App {
   /** The upstream base URL in use. */
   endpoint: string;
   config: Config;
+  /** Traces, when OTEL_* turn them on. */
+  tracing: Tracing | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const observers: UpstreamObserver[] = [];
   const plugins: ApolloServerPlugin<Context>[] = [];
   const client = new CloudImagesClient({ ...config.upstream, endpoint, observers });
+  const gate = new FairGate(config.upstream.maxInFlight);
+  const snapshots = new SnapshotStore({ ttlMs: config.snapshots.ttlMs, maxBytes: config.snapshots.maxBytes });
+  // METRICS_ENABLED: the client reads `observers` at each call, so pushing after its construction is enough.
+  const metrics = config.metrics ? createMetrics({ client, snapshots, gate }) : undefined;
+  if (metrics) {
+    observers.push(metrics.observer);
+    plugins.push(metrics.plugin);
+  }
+  // OTEL_*: a span per GraphQL operation (plugin), and per upstream attempt (observer) as its child.
+  const tracing = await startTracing(config.tracing, options.tracing);
+  if (tracing) {
+    observers.push(tracing.observer);
+    plugins.push(tracing.plugin);
+  }
   const { upstreamAuth, callerAuth } = config;
   const serverCredentials =
     upstreamAuth.kind === 'aksk' ? { aksk: { ak: upstreamAuth.ak, sk: upstreamAuth.sk }, domainId: upstreamAuth.domainId, projectId: upstreamAuth.projectId } : undefined;
@@ -60,9 +80,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         context: {
           client,
           serverCredentials,
-          gate: new FairGate(config.upstream.maxInFlight),
+          gate,
           concurrency: config.upstream.concurrency,
-          snapshots: new SnapshotStore({ ttlMs: config.snapshots.ttlMs, maxBytes: config.snapshots.maxBytes }),
+          snapshots,
           maxSnapshotImages: config.snapshots.maxImages,
           // In emulator mode, the emulator's regions.
           regions: emulator ? [...emulator.catalog.keys()] : config.regions,
@@ -74,6 +94,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         plugins,
         jit: config.jit,
         compression: config.compression,
+        ...(metrics ? { metrics: metrics.handler } : {}),
         hideSuggestions: config.production,
         introspection: config.introspection,
         sandbox: config.sandbox,
@@ -91,15 +112,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       emulator,
       endpoint,
       config,
+      tracing,
       async close() {
         await server.close();
         await client.close();
         await emulator?.close();
+        await tracing?.shutdown();
       },
     };
   } catch (error) {
     await client.close();
     await emulator?.close();
+    await tracing?.shutdown();
     throw error;
   }
 }

@@ -126,6 +126,8 @@ export interface Config {
   jit: boolean;
   /** Compress responses of 64 KB and more when the client accepts it (COMPRESSION, default false). */
   compression: boolean;
+  /** Prometheus metrics at GET /metrics (METRICS_ENABLED, default true); false: no route and nothing collected. */
+  metrics: boolean;
   logLevel: string;
   limits: QueryLimits;
   cors: CorsPolicy;
@@ -139,6 +141,29 @@ export interface Config {
   emulator: EmulatorOverrides;
   /** CONTRACT_CHECK_TOKEN: the IAM token `npm run contract-check` calls CLOUDIMAGES_ENDPOINT with; the server never reads it. */
   contractCheckToken?: string | undefined;
+  /** OpenTelemetry traces (the standard OTEL_* variables); exporter `none`: off. */
+  tracing: TracingConfig;
+}
+
+/** OpenTelemetry traces, from the standard OTEL_* variables (see README, "Operations: traces"). */
+export interface TracingConfig {
+  /**
+   * OTEL_TRACES_EXPORTER: `otlp`, `console`, or `none` (off: no span made, no `traceparent` sent).
+   * Default: `otlp` when an OTLP endpoint is set, else `none`; OTEL_SDK_DISABLED=true means `none`.
+   */
+  exporter: 'none' | 'otlp' | 'console';
+  otlp: {
+    /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, else OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`, else `http://localhost:4318/v1/traces`. */
+    url: string;
+    /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL: `http/protobuf` (default) or `http/json`. */
+    protocol: 'http/protobuf' | 'http/json';
+    /** OTEL_EXPORTER_OTLP_TRACES_HEADERS, else OTEL_EXPORTER_OTLP_HEADERS: `key=value,…`, values URL-decoded. */
+    headers: Record<string, string>;
+  };
+  /** OTEL_SERVICE_NAME, default `cloudimages-graphql`. */
+  serviceName: string;
+  /** OTEL_TRACES_SAMPLER (default `parentbased_always_on`), OTEL_TRACES_SAMPLER_ARG the ratio (default 1). */
+  sampler: { root: 'always_on' | 'always_off' | 'traceidratio'; parentBased: boolean; ratio: number };
 }
 
 /** The defaults of QueryLimits; the cost fits a full page of 500 with each image's parent (508), not a dozen full pages. */
@@ -355,6 +380,37 @@ const idList = z
   .string()
   .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean));
 
+const otlpEndpoint = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), `${name} must be an absolute http(s) URL, e.g. http://localhost:4318`);
+
+const otlpProtocol = (name: string) =>
+  z.enum(['http/protobuf', 'http/json'], { message: `${name} must be http/protobuf or http/json (grpc is not supported: use the collector's OTLP/HTTP port, 4318)` });
+
+/** `key=value,key=value`, values URL-decoded; messages never echo a value (an API key, often). */
+const otlpHeaders = (name: string) =>
+  z.string().transform((value, ctx) => {
+    const headers: Record<string, string> = {};
+    for (const [index, entry] of value.split(',').map((e) => e.trim()).filter(Boolean).entries()) {
+      const at = entry.indexOf('=');
+      const key = entry.slice(0, Math.max(at, 0)).trim().toLowerCase();
+      let decoded: string | undefined;
+      try {
+        decoded = decodeURIComponent(entry.slice(at + 1).trim());
+      } catch {
+        decoded = undefined;
+      }
+      if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(key) || decoded === undefined || /[\r\n]/.test(decoded)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be key=value pairs separated by commas (entry ${index + 1} is not)` });
+        return z.NEVER;
+      }
+      headers[key] = decoded;
+    }
+    return headers;
+  });
+
 const schema = z.object({
   PORT: port('PORT').optional(),
   HOST: host('HOST').optional(),
@@ -373,6 +429,7 @@ const schema = z.object({
   INTROSPECTION: bool('INTROSPECTION').optional(),
   GRAPHQL_JIT: bool('GRAPHQL_JIT').optional(),
   COMPRESSION: bool('COMPRESSION').optional(),
+  METRICS_ENABLED: bool('METRICS_ENABLED').optional(),
   CORS_ORIGINS: corsOrigins.optional(),
   CONTRACT_CHECK_TOKEN: z
     .string()
@@ -408,6 +465,21 @@ const schema = z.object({
   EMULATOR_RETRY_AFTER_S: int('EMULATOR_RETRY_AFTER_S', 0, 3600).optional(),
   EMULATOR_MALFORMED_RATE: rate('EMULATOR_MALFORMED_RATE').optional(),
   EMULATOR_FAIL_IMAGE_IDS: idList.optional(),
+  OTEL_SDK_DISABLED: bool('OTEL_SDK_DISABLED').optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none'], { message: 'OTEL_TRACES_EXPORTER must be otlp, console or none' }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint('OTEL_EXPORTER_OTLP_ENDPOINT').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT').optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol('OTEL_EXPORTER_OTLP_PROTOCOL').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL').optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders('OTEL_EXPORTER_OTLP_HEADERS').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders('OTEL_EXPORTER_OTLP_TRACES_HEADERS').optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(255, 'OTEL_SERVICE_NAME must be at most 255 characters').optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'], {
+      message: 'OTEL_TRACES_SAMPLER must be always_on, always_off or traceidratio, or one of them prefixed parentbased_',
+    })
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: rate('OTEL_TRACES_SAMPLER_ARG').optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -453,6 +525,22 @@ function callerAuthFrom(e: Parsed, upstreamAuth: UpstreamAuth, servesCallers: bo
   return { jwt, apiKeys, mode };
 }
 
+function tracingFrom(e: Parsed): TracingConfig {
+  const endpointSet = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
+  const exporter = e.OTEL_SDK_DISABLED ? 'none' : (e.OTEL_TRACES_EXPORTER ?? (endpointSet ? 'otlp' : 'none'));
+  const sampler = e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on';
+  return {
+    exporter,
+    otlp: {
+      url: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`,
+      protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+      headers: e.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? e.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+    },
+    serviceName: e.OTEL_SERVICE_NAME ?? 'cloudimages-graphql',
+    sampler: { root: sampler.replace(/^parentbased_/, '') as TracingConfig['sampler']['root'], parentBased: sampler.startsWith('parentbased_'), ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 },
+  };
+}
+
 /** Reads and validates the environment; throws ConfigError listing every problem found. */
 export interface LoadOptions {
   /** False for tools that serve nothing (npm run contract-check): AK/SK needs no AUTH_* then. */
@@ -483,6 +571,7 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
     jit: e.GRAPHQL_JIT ?? true,
     // Off by default: it costs CPU (gzip level 1: about 4.5 ms per 1.1 MB page) and saves nothing on loopback or in a data centre.
     compression: e.COMPRESSION ?? false,
+    metrics: e.METRICS_ENABLED ?? true,
     logLevel: e.LOG_LEVEL ?? 'info',
     limits: {
       maxCost: e.MAX_QUERY_COST ?? DEFAULT_QUERY_LIMITS.maxCost,
@@ -496,6 +585,7 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
     upstreamAuth,
     callerAuth,
     contractCheckToken: e.CONTRACT_CHECK_TOKEN,
+    tracing: tracingFrom(e),
     snapshots: {
       ttlMs: e.SNAPSHOT_TTL_MS ?? 30_000,
       maxBytes: (e.SNAPSHOT_MAX_MB ?? 64) * 2 ** 20,

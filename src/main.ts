@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   if (config.upstreamAuth.kind === 'aksk') {
     lines.push(`Upstream calls are signed with the server's access key (AK/SK mode); callers authenticate with ${describeCallerAuth(config)}.`);
   }
+  if (app.tracing) lines.push(`${app.tracing.description} (service ${config.tracing.serviceName}).`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;

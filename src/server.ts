@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,13 +17,13 @@ import { queryLimitRules } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
 import { createContext, type Context, type ContextDeps } from './context.js';
 import type { CallerAuthConfig, CorsPolicy, QueryLimits } from './config.js';
+import { useAccessLog } from './http/access-log.js';
 import { createCallerAuth, useCallerAuth } from './http/caller-auth.js';
 import { useCors } from './http/cors.js';
 import { useJsonErrors } from './http/json-errors.js';
-import { useRequestId } from './http/request-id.js';
 import { requestSignal } from './http/request-signal.js';
 
-/** The HTTP face of the API: `/graphql` (Apollo; Sandbox on GET from a browser), `/healthz`, `/readyz`. */
+/** The HTTP face of the API: `/graphql` (Apollo; Sandbox on GET from a browser), `/healthz`, `/readyz`, `/metrics` (when on). */
 
 export interface ServerOptions {
   schema: GraphQLSchema;
@@ -51,6 +51,8 @@ export interface ServerOptions {
   cors: CorsPolicy;
   /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
+  /** GET /metrics (Prometheus), when metrics are on; outside caller authentication, like /healthz. */
+  metrics?: RequestHandler;
 }
 
 export interface RunningServer {
@@ -70,6 +72,9 @@ export async function startServer(options: ServerOptions, port: number, host: st
     ...(options.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts stops the whole app on SIGINT/SIGTERM (tracing flushed, client and emulator closed);
+    // Apollo's own handler would re-raise the signal and end the process half-way through.
+    stopOnTerminationSignals: false,
     // Apollo's CSRF prevention is on by default and stays on: a text/plain or form POST is refused.
     csrfPrevention: true,
     parseOptions: { maxTokens: options.limits.maxTokens },
@@ -88,7 +93,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
   });
   await apollo.start();
 
-  app.use(useRequestId(options.log));
+  app.use(useAccessLog(options.log));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -98,6 +103,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
     const ready = breaker.state !== 'open';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream failing', upstream: new URL(client.endpoint).origin, breaker });
   });
+  if (options.metrics) app.get('/metrics', options.metrics);
   app.use(
     '/graphql',
     ...useCors(options.cors),
@@ -105,11 +111,12 @@ export async function startServer(options: ServerOptions, port: number, host: st
     ...(options.callerAuth ? [useCallerAuth(createCallerAuth({ ...(options.callerAuth.jwt ? { jwt: options.callerAuth.jwt } : {}), apiKeys: options.callerAuth.apiKeys, mode: options.callerAuth.mode }), options.log)] : []),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
+      // Kept in res.locals for the access line (operation's upstream calls).
       context: async ({ req, res }) =>
-        createContext(
+        (res.locals.graphql = createContext(
           { ...options.context, log: options.log },
           { headers: req.headers, requestId: String(res.locals.requestId), signal: requestSignal(res, options.requestDeadlineMs) },
-        ),
+        )),
     }),
   );
 

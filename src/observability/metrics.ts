@@ -1,0 +1,212 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import { getOperationAST } from 'graphql';
+import { performance } from 'node:perf_hooks';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Context } from '../context.js';
+import type { BreakerState } from '../upstream/circuit-breaker.js';
+import type { UpstreamObserver } from '../upstream/client.js';
+
+/**
+ * Prometheus metrics (`GET /metrics`, METRICS_ENABLED): GraphQL operations and their duration, the
+ * upstream calls (each attempt, its latency, the retries), the circuit breaker, the snapshot store,
+ * what is in flight, and Node's process metrics. One Registry per app, never prom-client's global
+ * one, so two apps in one process (the tests) count apart. Label values are bounded: operation
+ * names fold into `other` past OPERATION_NAME_CAP, outcomes are error codes of a fixed shape.
+ */
+
+/** Distinct operation names labelled; further names are counted as `other`. */
+export const OPERATION_NAME_CAP = 200;
+/** Longer names (a client-chosen string) are counted as `other` too, so no label value is large. */
+const MAX_OPERATION_NAME_LENGTH = 100;
+
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** Up to REQUEST_DEADLINE_MS (25 s by default). */
+const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
+/** From 5 ms to 30 s (UPSTREAM_TIMEOUT_MS is 10 s by default, at most 600 s). */
+const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+const BREAKER_VALUE: Record<BreakerState['state'], number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** What is read at scrape time (structurally: the client, the snapshot store, the fair gate). */
+export interface MetricsSources {
+  client: { readonly breakerState: BreakerState };
+  snapshots: { readonly counts: { readonly hits: number; readonly misses: number; readonly walks: number }; readonly size: { snapshots: number; bytes: number } };
+  gate: { readonly active: number };
+}
+
+export interface Metrics {
+  registry: Registry;
+  /** For the upstream client's `observers`. */
+  observer: UpstreamObserver;
+  /** For Apollo's `plugins`. */
+  plugin: ApolloServerPlugin<Context>;
+  /** GET /metrics: the text exposition format. */
+  handler: RequestHandler;
+}
+
+/** Operation names as label values: the first OPERATION_NAME_CAP names seen keep theirs. */
+export class OperationNames {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly cap: number = OPERATION_NAME_CAP) {}
+
+  label(name: string | null | undefined): string {
+    if (name === null || name === undefined || name === '') return 'anonymous';
+    if (name.length > MAX_OPERATION_NAME_LENGTH || !GRAPHQL_NAME.test(name)) return 'other';
+    if (this.seen.has(name)) return name;
+    if (this.seen.size >= this.cap) return 'other';
+    this.seen.add(name);
+    return name;
+  }
+}
+
+export function createMetrics(sources: MetricsSources): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations answered, by operation name (anonymous; other past the cap) and outcome (ok, or the code of the first error)',
+    labelNames: ['operation_name', 'outcome'] as const,
+    registers,
+  });
+  const requestDuration = new Histogram({
+    name: 'graphql_request_duration_seconds',
+    help: 'Time from a GraphQL request entering Apollo to its response, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: REQUEST_BUCKETS,
+    registers,
+  });
+  const inFlight = new Gauge({ name: 'graphql_requests_in_flight', help: 'GraphQL requests being processed', registers });
+
+  const upstreamRequests = new Counter({
+    name: 'upstream_requests_total',
+    help: 'Upstream attempts, by HTTP status (none: no answer) and outcome (ok, cancelled, or an error code)',
+    labelNames: ['status', 'outcome'] as const,
+    registers,
+  });
+  const upstreamDuration = new Histogram({
+    name: 'upstream_request_duration_seconds',
+    help: 'Duration of one upstream attempt (from holding a connection to its end)',
+    buckets: UPSTREAM_BUCKETS,
+    registers,
+  });
+  const upstreamRetries = new Counter({
+    name: 'upstream_retries_total',
+    help: 'Upstream attempts retried, by the code of the failure retried',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  new Gauge({
+    name: 'upstream_breaker_state',
+    help: 'Circuit breaker of the upstream: 0 closed, 1 half-open, 2 open',
+    registers,
+    collect() {
+      this.set(BREAKER_VALUE[sources.client.breakerState.state]);
+    },
+  });
+  new Gauge({
+    name: 'upstream_calls_in_flight',
+    help: 'Upstream calls holding a place of the process-wide gate (UPSTREAM_MAX_IN_FLIGHT)',
+    registers,
+    collect() {
+      this.set(sources.gate.active);
+    },
+  });
+
+  // The store keeps its own counts; these counters show them as they are at scrape time.
+  const fromCount = (name: string, help: string, read: () => number): void => {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  };
+  fromCount('snapshot_hits_total', 'Snapshot reads served by a fresh snapshot', () => sources.snapshots.counts.hits);
+  fromCount('snapshot_misses_total', 'Snapshot reads that had to wait for a walk (their own or one in flight)', () => sources.snapshots.counts.misses);
+  fromCount('snapshot_walks_total', 'Walks of a whole listing made for snapshots', () => sources.snapshots.counts.walks);
+  new Gauge({
+    name: 'snapshot_store_bytes',
+    help: 'Upstream bytes the kept snapshots hold (bounded by SNAPSHOT_MAX_MB)',
+    registers,
+    collect() {
+      this.set(sources.snapshots.size.bytes);
+    },
+  });
+  new Gauge({
+    name: 'snapshot_store_snapshots',
+    help: 'Snapshots kept',
+    registers,
+    collect() {
+      this.set(sources.snapshots.size.snapshots);
+    },
+  });
+
+  const observer: UpstreamObserver = {
+    attempt() {
+      const start = performance.now();
+      return {
+        end({ status, outcome }) {
+          upstreamDuration.observe((performance.now() - start) / 1000);
+          upstreamRequests.inc({ status: status === undefined ? 'none' : String(status), outcome });
+        },
+      };
+    },
+    retry({ code }) {
+      upstreamRetries.inc({ code });
+    },
+  };
+
+  const names = new OperationNames();
+  const plugin: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      const start = performance.now();
+      inFlight.inc();
+      let done = false;
+      return {
+        async willSendResponse(requestContext) {
+          // Once per request (the hook runs once; this only guards the gauge).
+          if (done) return;
+          done = true;
+          inFlight.dec();
+          const outcome = outcomeOf(requestContext);
+          operations.inc({ operation_name: names.label(operationNameOf(requestContext)), outcome });
+          requestDuration.observe({ outcome }, (performance.now() - start) / 1000);
+        },
+      };
+    },
+  };
+
+  const handler: RequestHandler = async (_req, res) => {
+    const text = await registry.metrics();
+    res.set('content-type', registry.contentType).set('cache-control', 'no-store').send(text);
+  };
+
+  return { registry, observer, plugin, handler };
+}
+
+/** The operation run; else (refused before it was resolved) the one the document names, or the name the client asked for. */
+function operationNameOf(requestContext: GraphQLRequestContext<Context>): string | null | undefined {
+  if (requestContext.operation) return requestContext.operationName;
+  const { document, request } = requestContext;
+  if (document) return getOperationAST(document, request.operationName)?.name?.value ?? request.operationName;
+  return request.operationName;
+}
+
+/** `ok`, or the code of the first error the client receives. */
+function outcomeOf(requestContext: GraphQLRequestContext<Context>): string {
+  const { body } = requestContext.response;
+  const errors = body?.kind === 'single' ? body.singleResult.errors : body?.kind === 'incremental' ? body.initialResult.errors : requestContext.errors;
+  const first = errors?.[0];
+  if (!first) return 'ok';
+  const code = first.extensions?.code;
+  return typeof code === 'string' && ERROR_CODE.test(code) ? code : 'INTERNAL_SERVER_ERROR';
+}
