@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidRegion } from './upstream/wire.js';
 
 /** The only reader of `process.env`: everything else receives typed, validated settings. */
 
@@ -202,14 +203,17 @@ const rate = (name: string) =>
 const host = (name: string) =>
   z.string().trim().min(1, `${name} must not be empty`).regex(/^[A-Za-z0-9.:-]+$/, `${name} must be a host name or IP address`);
 
+/** The URL a value spells, or undefined when it spells none. */
+function urlOf(value: string): URL | undefined {
+  return URL.canParse(value) ? new URL(value) : undefined;
+}
+
 const endpoint = z
   .string()
   .trim()
   .transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
+    const url = urlOf(value);
+    if (!url) {
       ctx.addIssue({ code: 'custom', message: `CLOUDIMAGES_ENDPOINT must be an absolute http(s) URL, e.g. https://iecs.myhuaweicloud.com` });
       return z.NEVER;
     }
@@ -309,12 +313,8 @@ const corsOrigins = z
 /** Why a string is not an origin exactly as a browser sends it in `Origin`, or undefined when it is one. */
 function originProblem(entry: string): string | undefined {
   if (entry === '*' || entry === 'null') return 'is not allowed: list exact origins such as https://portal.example.com';
-  let url: URL;
-  try {
-    url = new URL(entry);
-  } catch {
-    return 'is not an origin: write scheme://host[:port], e.g. https://portal.example.com';
-  }
+  const url = urlOf(entry);
+  if (!url) return 'is not an origin: write scheme://host[:port], e.g. https://portal.example.com';
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'is not an origin: the scheme must be http or https';
   if (url.origin !== entry) return `is not an origin as browsers send it: write "${url.origin}" (no path, no trailing slash, lower-case host, no default port)`;
   return undefined;
@@ -339,10 +339,8 @@ const jwksUrl = z
   .string()
   .trim()
   .transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
+    const url = urlOf(value);
+    if (!url) {
       ctx.addIssue({ code: 'custom', message: 'AUTH_JWKS_URL must be an absolute URL' });
       return z.NEVER;
     }
@@ -368,7 +366,7 @@ const regionList = z
   .string()
   .transform((value, ctx) => {
     const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
-    const bad = regions.find((region) => !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region) || region.length > 64);
+    const bad = regions.find((region) => !isValidRegion(region));
     if (bad !== undefined || regions.length === 0) {
       ctx.addIssue({ code: 'custom', message: `CLOUDIMAGES_REGIONS must be comma-separated region ids like cn-north-4${bad !== undefined ? ` ("${bad.slice(0, 64)}" is not one)` : ''}` });
       return z.NEVER;

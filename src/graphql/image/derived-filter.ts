@@ -1,7 +1,7 @@
 import { parseWireBoolean, type ImageInfo } from '../../upstream/wire.js';
-import { userInputError } from '../errors.js';
 import { Architecture } from './architecture.enum.js';
 import type { ImageFilter } from './image-filter.input.js';
+import { textParam } from './image-query.js';
 import { wireDate } from './image.mapper.js';
 
 /**
@@ -17,8 +17,6 @@ export interface DerivedFilter {
   createdBefore?: Date;
 }
 
-const MAX_TEXT = 255;
-
 /** Whether a filter has a field the upstream cannot apply (for pricing, before validation). */
 export function hasDerivedFields(filter: Partial<Record<keyof DerivedFilter, unknown>> | null | undefined): boolean {
   return !!filter && DERIVED_FIELDS.some((field) => filter[field] !== null && filter[field] !== undefined);
@@ -30,14 +28,10 @@ const DERIVED_FIELDS: readonly (keyof DerivedFilter)[] = ['nameContains', 'platf
 export function derivedFilterOf(filter: ImageFilter | null | undefined): DerivedFilter | undefined {
   if (!filter) return undefined;
   const derived: DerivedFilter = {};
-  if (filter.nameContains !== null && filter.nameContains !== undefined) {
-    if (filter.nameContains === '' || filter.nameContains.length > MAX_TEXT) throw userInputError(`filter.nameContains: must be 1 to ${MAX_TEXT} characters`, { argument: 'filter', field: 'nameContains' });
-    derived.nameContains = filter.nameContains;
-  }
-  if (filter.platform !== null && filter.platform !== undefined) {
-    if (filter.platform === '' || filter.platform.length > MAX_TEXT) throw userInputError(`filter.platform: must be 1 to ${MAX_TEXT} characters`, { argument: 'filter', field: 'platform' });
-    derived.platform = filter.platform;
-  }
+  const nameContains = textParam('nameContains', filter.nameContains);
+  if (nameContains !== undefined) derived.nameContains = nameContains;
+  const platform = textParam('platform', filter.platform);
+  if (platform !== undefined) derived.platform = platform;
   if (filter.architecture !== null && filter.architecture !== undefined) derived.architecture = filter.architecture;
   if (filter.hasGpu !== null && filter.hasGpu !== undefined) derived.hasGpu = filter.hasGpu;
   if (filter.createdAfter !== null && filter.createdAfter !== undefined) derived.createdAfter = filter.createdAfter;

@@ -29,7 +29,8 @@ function enumParam<E extends string>(value: Exclude<E, 'UNKNOWN'> | null | undef
   return value === null || value === undefined ? undefined : table.toWire(value);
 }
 
-function textParam(field: string, value: string | null | undefined): string | undefined {
+/** A text filter of 1 to MAX_TEXT characters, or undefined when not given. */
+export function textParam(field: string, value: string | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (value === '' || value.length > MAX_TEXT) invalid(field, `must be 1 to ${MAX_TEXT} characters`);
   return value;
