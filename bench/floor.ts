@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Context } from '../src/context.js';
 import { FairGate } from '../src/images/fair-gate.js';
 import { ImageSource } from '../src/images/image-source.js';
-import { SnapshotStore } from '../src/images/snapshot-store.js';
+import { ListingCache } from '../src/images/listing-cache.js';
 import { createSchema } from '../src/schema.js';
 import { CloudImagesClient, type Credentials, type ListImagesResult } from '../src/upstream/client.js';
 import type { ImageInfo } from '../src/upstream/wire.js';
@@ -34,7 +34,7 @@ class RecordedClient extends CloudImagesClient {
       if (response.status !== 200) throw new Error(`the emulator answered ${response.status} for ${url.href}: ${body.slice(0, 300)}`);
       this.bodies.set(url.href, body);
     }
-    return { images: (JSON.parse(body) as { images: ImageInfo[] }).images, requestId: null };
+    return { images: (JSON.parse(body) as { images: ImageInfo[] }).images, requestId: null, bytes: body.length };
   }
 }
 
@@ -76,7 +76,7 @@ export async function measureFloor(emulatorUrl: string, token: string, query: st
   const execute = jitExecutor(schema);
   const client = new RecordedClient({ endpoint: emulatorUrl, timeoutMs: 10_000, maxAttempts: 1, retryBaseDelayMs: 200, totalBudgetMs: 20_000 });
   const gate = new FairGate(64);
-  const snapshots = new SnapshotStore({ ttlMs: 0, maxBytes: 0 });
+  const snapshots = new ListingCache({ ttlMs: 0, maxBytes: 0 });
   const log = pino({ level: 'silent' });
   const credentials = { token };
 

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { startEmulator, type Emulator } from './emulator/server.js';
 import { FairGate } from './images/fair-gate.js';
 import { SNAPSHOT_PAGE } from './images/image-source.js';
-import { SnapshotStore } from './images/snapshot-store.js';
+import { ListingCache } from './images/listing-cache.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
@@ -12,6 +12,9 @@ import { startServer, type RunningServer } from './server.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from './context.js';
 import { CloudImagesClient, type UpstreamObserver } from './upstream/client.js';
+import { RateBudget } from './shared-state/rate-budget.js';
+import { RedisLink } from './shared-state/redis-link.js';
+import { SharedListings } from './shared-state/shared-listings.js';
 
 /**
  * The one place the product is wired, for `main.ts`, the tests and the benchmark: the embedded
@@ -50,11 +53,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Operations hook in here: upstream observers (metrics, traces) and Apollo plugins of their own.
   const observers: UpstreamObserver[] = [];
   const plugins: ApolloServerPlugin<Context>[] = [];
-  const client = new CloudImagesClient({ ...config.upstream, endpoint, observers });
+  // REDIS_URL: snapshots, cached pages and the rate budget shared by every instance using it.
+  const redis = config.redis ? new RedisLink(config.redis, log) : undefined;
+  await redis?.connect();
+  const budget = config.rateLimit ? new RateBudget(config.rateLimit, redis) : undefined;
+  const client = new CloudImagesClient({ ...config.upstream, endpoint, observers, budget });
   const gate = new FairGate(config.upstream.maxInFlight);
-  const snapshots = new SnapshotStore({ ttlMs: config.snapshots.ttlMs, maxBytes: config.snapshots.maxBytes });
+  // A walk or a page call may hold the claim on a key in Redis as long as one upstream call may take.
+  const claimMs = config.upstream.totalBudgetMs;
+  const snapshots = new ListingCache({ ...config.snapshots, shared: redis && new SharedListings(redis, 'snapshot'), claimMs });
+  const pages = config.pageCache.ttlMs > 0 ? new ListingCache({ ...config.pageCache, shared: redis && new SharedListings(redis, 'page'), claimMs }) : undefined;
   // METRICS_ENABLED: the client reads `observers` at each call, so pushing after its construction is enough.
-  const metrics = config.metrics ? createMetrics({ client, snapshots, gate }) : undefined;
+  const metrics = config.metrics ? createMetrics({ client, snapshots, pages, gate, redis, budget }) : undefined;
   if (metrics) {
     observers.push(metrics.observer);
     plugins.push(metrics.plugin);
@@ -75,7 +85,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     const server = await startServer(
       {
-        schema: await createSchema(),
+        schema: await createSchema({ federation: config.federation }),
         log,
         context: {
           client,
@@ -83,6 +93,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           gate,
           concurrency: config.upstream.concurrency,
           snapshots,
+          pages,
           maxSnapshotImages: config.snapshots.maxImages,
           // In emulator mode, the emulator's regions.
           regions: emulator ? [...emulator.catalog.keys()] : config.regions,
@@ -116,12 +127,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       async close() {
         await server.close();
         await client.close();
+        await redis?.close();
         await emulator?.close();
         await tracing?.shutdown();
       },
     };
   } catch (error) {
     await client.close();
+    await redis?.close();
     await emulator?.close();
     await tracing?.shutdown();
     throw error;

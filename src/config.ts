@@ -111,6 +111,29 @@ export interface SnapshotConfig {
   maxImages: number;
 }
 
+/**
+ * Shared state for several instances (REDIS_URL): per-caller snapshots and cached pages live in
+ * Redis, and the upstream call budget is counted there. Without it, all of that is per process.
+ */
+export interface RedisConfig {
+  /** REDIS_URL (`redis://` or `rediss://`); it may hold a password, so it appears in no message or log. */
+  url: string;
+  /** REDIS_KEY_PREFIX, default `cloudimages:`: every key this server writes starts with it. */
+  keyPrefix: string;
+  /** REDIS_TIMEOUT_MS, default 200: the most one Redis command may take before the request goes on without Redis. */
+  commandTimeoutMs: number;
+  /** REDIS_MAX_VALUE_MB, default 16: a snapshot or page larger than this (compressed) is not written to Redis. */
+  maxValueBytes: number;
+}
+
+/** The one budget of upstream calls (UPSTREAM_RATE_LIMIT): for all callers; across instances with REDIS_URL. */
+export interface RateLimitConfig {
+  /** Calls per second, never more in any one-second window. */
+  perSecond: number;
+  /** UPSTREAM_RATE_WAIT_MS, default 2000: how long a call over budget waits before it fails with RATE_LIMITED. */
+  waitMs: number;
+}
+
 /** The regions of the reference (and of the emulator): what `regions` lists unless CLOUDIMAGES_REGIONS says otherwise. */
 export const DEFAULT_REGIONS: readonly string[] = ['cn-north-4', 'cn-east-3', 'ap-southeast-1', 'ap-southeast-3', 'la-north-2', 'tr-west-1', 'eu-west-101'];
 
@@ -136,6 +159,14 @@ export interface Config {
   snapshots: SnapshotConfig;
   /** What `regions` lists. */
   regions: readonly string[];
+  /** REDIS_URL: shared snapshots, page cache and rate budget; undefined: all in process. */
+  redis: RedisConfig | undefined;
+  /** Pass-through listing pages served from cache: CACHE_TTL_MS (default 0, off) and CACHE_MAX_MB of memory (default 32). */
+  pageCache: { ttlMs: number; maxBytes: number };
+  /** UPSTREAM_RATE_LIMIT; undefined: no budget of our own (the cloud's throttling still answers RATE_LIMITED). */
+  rateLimit: RateLimitConfig | undefined;
+  /** FEDERATION=true: serve the schema as an Apollo Federation 2 subgraph (`Image` an entity keyed by `id`). */
+  federation: boolean;
   upstreamAuth: UpstreamAuth;
   /** Undefined in token mode. */
   callerAuth: CallerAuthConfig | undefined;
@@ -374,6 +405,12 @@ const regionList = z
     return [...new Set(regions)];
   });
 
+/** REDIS_URL: its text never appears in a message (it may carry a password). */
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+
 const idList = z
   .string()
   .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean));
@@ -447,6 +484,19 @@ const schema = z.object({
   SNAPSHOT_MAX_MB: int('SNAPSHOT_MAX_MB', 1, 65_536).optional(),
   SNAPSHOT_MAX_IMAGES: int('SNAPSHOT_MAX_IMAGES', 1, 1_000_000).optional(),
   CLOUDIMAGES_REGIONS: regionList.optional(),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,64}$/, 'REDIS_KEY_PREFIX must be 1 to 64 printable characters without spaces')
+    .optional(),
+  REDIS_TIMEOUT_MS: int('REDIS_TIMEOUT_MS', 1, 60_000).optional(),
+  REDIS_MAX_VALUE_MB: int('REDIS_MAX_VALUE_MB', 1, 512).optional(),
+  CACHE_TTL_MS: int('CACHE_TTL_MS', 0, 86_400_000).optional(),
+  CACHE_MAX_MB: int('CACHE_MAX_MB', 1, 65_536).optional(),
+  UPSTREAM_RATE_LIMIT: int('UPSTREAM_RATE_LIMIT', 1, 100_000).optional(),
+  UPSTREAM_RATE_WAIT_MS: int('UPSTREAM_RATE_WAIT_MS', 0, 600_000).optional(),
+  FEDERATION: bool('FEDERATION').optional(),
   MAX_QUERY_COST: int('MAX_QUERY_COST', 1, 100_000).optional(),
   MAX_QUERY_DEPTH: int('MAX_QUERY_DEPTH', 1, 100).optional(),
   MAX_QUERY_ALIASES: int('MAX_QUERY_ALIASES', 0, 1000).optional(),
@@ -523,6 +573,20 @@ function callerAuthFrom(e: Parsed, upstreamAuth: UpstreamAuth, servesCallers: bo
   return { jwt, apiKeys, mode };
 }
 
+function redisFrom(e: Parsed): RedisConfig | undefined {
+  const tuned = [e.REDIS_KEY_PREFIX, e.REDIS_TIMEOUT_MS, e.REDIS_MAX_VALUE_MB].some((v) => v !== undefined);
+  if (e.REDIS_URL === undefined) {
+    if (tuned) throw new ConfigError(['REDIS_KEY_PREFIX, REDIS_TIMEOUT_MS and REDIS_MAX_VALUE_MB go with REDIS_URL, which is not set']);
+    return undefined;
+  }
+  return {
+    url: e.REDIS_URL,
+    keyPrefix: e.REDIS_KEY_PREFIX ?? 'cloudimages:',
+    commandTimeoutMs: e.REDIS_TIMEOUT_MS ?? 200,
+    maxValueBytes: (e.REDIS_MAX_VALUE_MB ?? 16) * 2 ** 20,
+  };
+}
+
 function tracingFrom(e: Parsed): TracingConfig {
   const endpointSet = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   const exporter = e.OTEL_SDK_DISABLED ? 'none' : (e.OTEL_TRACES_EXPORTER ?? (endpointSet ? 'otlp' : 'none'));
@@ -590,6 +654,10 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
       maxImages: e.SNAPSHOT_MAX_IMAGES ?? 20_000,
     },
     regions: e.CLOUDIMAGES_REGIONS ?? DEFAULT_REGIONS,
+    redis: redisFrom(e),
+    pageCache: { ttlMs: e.CACHE_TTL_MS ?? 0, maxBytes: (e.CACHE_MAX_MB ?? 32) * 2 ** 20 },
+    rateLimit: e.UPSTREAM_RATE_LIMIT === undefined ? undefined : { perSecond: e.UPSTREAM_RATE_LIMIT, waitMs: e.UPSTREAM_RATE_WAIT_MS ?? 2000 },
+    federation: e.FEDERATION ?? false,
     upstream: {
       endpoint: e.CLOUDIMAGES_ENDPOINT,
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from './graphql/errors.js';
 import type { FairGate } from './images/fair-gate.js';
 import { ImageSource } from './images/image-source.js';
-import type { SnapshotStore } from './images/snapshot-store.js';
+import type { ListingCache } from './images/listing-cache.js';
 import type { CloudImagesClient, Credentials } from './upstream/client.js';
 
 /** What every resolver of one GraphQL request sees. Built fresh per request: nothing is shared. */
@@ -49,8 +49,10 @@ export interface ContextDeps {
   /** Upstream calls one request may have in flight at once. */
   concurrency: number;
   /** Process-wide snapshots of whole listings, and the most images one may hold. */
-  snapshots: SnapshotStore;
+  snapshots: ListingCache;
   maxSnapshotImages: number;
+  /** The process-wide page cache (CACHE_TTL_MS), when on. */
+  pages?: ListingCache | undefined;
   /** What `regions` lists. */
   regions: readonly string[];
   log: Logger;
@@ -72,6 +74,7 @@ export function createContext(deps: ContextDeps, { headers, requestId, signal }:
       lane: deps.gate.lane(deps.concurrency),
       signal,
       snapshots: deps.snapshots,
+      pages: deps.pages,
       maxSnapshotImages: deps.maxSnapshotImages,
     }),
     requestId,

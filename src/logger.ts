@@ -26,6 +26,8 @@ export const REDACTED_PATHS = [
   '*.apiKeys',
   'callerAuth',
   '*.callerAuth',
+  'redis.url',
+  '*.redis.url',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
@@ -71,6 +71,8 @@ export async function startServer(options: ServerOptions, port: number, host: st
   const apollo = new ApolloServer<Context>({
     ...(options.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
     introspection: options.introspection,
+    // Apollo's own messages go to the JSON log too.
+    logger: options.log,
     includeStacktraceInErrorResponses: false,
     // main.ts stops the whole app on SIGINT/SIGTERM (tracing flushed, client and emulator closed);
     // Apollo's own handler would re-raise the signal and end the process half-way through.
@@ -84,6 +86,8 @@ export async function startServer(options: ServerOptions, port: number, host: st
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP cache hints are served (responses are per caller), so the per-field cache-control work is skipped.
       ApolloServerPluginCacheControlDisabled(),
+      // No GraphOS: no inline traces for a subgraph's router (FEDERATION), which would wrap every field resolver.
+      ApolloServerPluginInlineTraceDisabled(),
       logInternalErrors(),
       queryCost(options.limits.maxCost, options.snapshotPages),
       retryAfterHeader(),

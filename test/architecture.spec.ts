@@ -94,6 +94,19 @@ describe('import boundaries', () => {
     }
   });
 
+  it('federation stays in src/graphql/federation.ts, and nothing in src/ needs @apollo/gateway (a devDependency, for the tests)', () => {
+    const importers = (pkg: string): string[] => productFiles.filter((file) => specifiers(file).some((s) => s === pkg || s.startsWith(`${pkg}/`)));
+    expect(importers('@apollo/subgraph')).toEqual(['src/graphql/federation.ts']);
+    expect(importers('@apollo/gateway')).toEqual([]);
+  });
+
+  it('shared state (Redis) is wired in app.ts only: the caches and the client know it by interface', () => {
+    const importers = productFiles.filter((file) => !file.startsWith('src/shared-state/') && specifiers(file).some((s) => s.includes('shared-state/')));
+    expect(importers).toEqual(['src/app.ts']);
+    const redisUsers = productFiles.filter((file) => specifiers(file).some((s) => s === 'ioredis' || s === 'rate-limiter-flexible'));
+    expect(redisUsers.every((file) => file.startsWith('src/shared-state/'))).toBe(true);
+  });
+
   it('resolvers name no wire parameter (limit, marker, sort_dir) and reach the upstream only through the image source', () => {
     const resolvers = sourceFiles(join(src, 'graphql')).filter((file) => file.endsWith('.resolver.ts'));
     expect(resolvers.length).toBeGreaterThanOrEqual(2);

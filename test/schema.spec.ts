@@ -10,23 +10,56 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  lexicographicSortSchema,
   parse,
+  printType,
   validate,
   type GraphQLOutputType,
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
-import { createSchema, printSortedSchema } from '../src/schema.js';
+import { createSchema, printSortedSchema, printSubgraphSchema } from '../src/schema.js';
 
 let schema: GraphQLSchema;
+/** FEDERATION=true's schema. */
+let subgraph: GraphQLSchema;
 beforeAll(async () => {
-  schema = await createSchema();
+  [schema, subgraph] = await Promise.all([createSchema(), createSchema({ federation: true })]);
 });
 
 describe('schema/', () => {
   it('schema.graphql is exactly what the code emits (run `npm run schema:emit` after changing types)', async () => {
     const checkedIn = await readFile(new URL('../schema/schema.graphql', import.meta.url), 'utf8');
     expect(printSortedSchema(schema)).toBe(checkedIn);
+  });
+
+  it('subgraph.graphql is exactly what FEDERATION=true serves as `_service { sdl }` (run `npm run schema:emit` after changing types)', async () => {
+    const checkedIn = await readFile(new URL('../schema/subgraph.graphql', import.meta.url), 'utf8');
+    expect(await printSubgraphSchema(subgraph)).toBe(checkedIn);
+  });
+
+  it('the subgraph schema is the schema plus federation: the same types, fields and field extensions (what the query cost reads)', () => {
+    const federation = new Set(['_Any', '_Entity', '_Service', 'link__Import', 'link__Purpose', 'federation__FieldSet']);
+    // The subgraph's SDL is the sorted schema's (as schema.graphql is).
+    const sorted = lexicographicSortSchema(schema);
+    for (const type of Object.values(sorted.getTypeMap())) {
+      const twin = subgraph.getType(type.name);
+      expect(twin, type.name).toBeDefined();
+      if (type === sorted.getQueryType()) continue;
+      expect(printType(twin!), type.name).toBe(printType(type));
+    }
+    const extra = Object.keys(subgraph.getTypeMap()).filter((name) => !schema.getType(name) && !federation.has(name));
+    expect(extra).toEqual([]);
+    const query = subgraph.getQueryType()!.getFields();
+    expect(Object.keys(query).sort()).toEqual([...Object.keys(schema.getQueryType()!.getFields()), '_entities', '_service'].sort());
+    for (const type of [schema.getQueryType()!, assertObjectType(schema.getType('Image')), assertObjectType(schema.getType('ImageConnection'))]) {
+      const twin = assertObjectType(subgraph.getType(type.name)).getFields();
+      for (const [name, field] of Object.entries(type.getFields())) {
+        expect(twin[name]!.extensions, `${type.name}.${name}`).toEqual(field.extensions);
+        expect(String(twin[name]!.type), `${type.name}.${name}`).toBe(String(field.type));
+      }
+    }
+    expect(query._entities!.extensions.complexity).toBeTypeOf('function');
   });
 
   it('operations.graphql holds valid example operations', async () => {

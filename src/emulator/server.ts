@@ -63,6 +63,8 @@ export interface RecordedRequest {
   aborted?: boolean;
   /** The caller's TCP port: equal across requests that reused one keep-alive connection. */
   remotePort: number;
+  /** When the request arrived, in ms since the epoch (fractional: sub-millisecond precision). */
+  receivedAt: number;
 }
 
 const API_PREFIX = '/v1/cloudimages/';
@@ -209,6 +211,7 @@ export class Emulator {
       status: 0,
       requestId,
       remotePort: req.socket.remotePort ?? 0,
+      receivedAt: performance.timeOrigin + performance.now(),
     };
     const region = routeRegion(req.method, pathname);
     if (region !== undefined) entry.region = region;

@@ -1,8 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context.js';
-import { IMAGE_TYPENAME } from './image/image.mapper.js';
-import { checkImageId, loadImage } from './image/load-image.js';
-import { fromGlobalId } from './relay/global-id.js';
+import { loadImageByGlobalId } from './image/load-image.js';
 import { Node } from './relay/node.interface.js';
 
 /** Relay `node(id)`: dispatches a global id to the loader of its type (only `Image` so far). */
@@ -14,8 +12,6 @@ export class NodeResolver {
     complexity: ({ childComplexity }) => 1 + childComplexity,
   })
   async node(@Arg('id', () => ID, { description: 'A global id from this API (`Image.id`).' }) id: string, @Ctx() context: Context): Promise<Node | null> {
-    const { type, scope, localId } = fromGlobalId(id);
-    if (type !== IMAGE_TYPENAME) return null;
-    return loadImage(context, scope, checkImageId(localId, 'id'));
+    return loadImageByGlobalId(context, id);
   }
 }

@@ -4,7 +4,7 @@ import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
 import type { CloudImagesClient, Credentials } from '../upstream/client.js';
 import type { ImageInfo, ListImagesQuery, ListingQuery } from '../upstream/wire.js';
 import type { Lane } from './fair-gate.js';
-import type { SnapshotStore, Walked } from './snapshot-store.js';
+import type { ListingCache, Walked } from './listing-cache.js';
 
 /**
  * The images one GraphQL request can see, shaped like Apollo's RESTDataSource: one instance per
@@ -34,7 +34,9 @@ export interface ImageSourceOptions {
   /** Fires at the request's deadline or when its client goes away. */
   signal: AbortSignal;
   /** Process-wide snapshots of whole listings (keyed per caller). */
-  snapshots: SnapshotStore;
+  snapshots: ListingCache;
+  /** Process-wide cache of pass-through pages (keyed per caller; CACHE_TTL_MS), when on. */
+  pages?: ListingCache | undefined;
   /** A listing with more images is refused rather than walked. */
   maxSnapshotImages: number;
 }
@@ -102,9 +104,9 @@ export class ImageSource {
       let bytes = 0;
       for (let marker: string | undefined; ; ) {
         const url = client.listUrl(region, marker === undefined ? first : { ...first, marker });
-        const page = (await lane.run(() => this.counted(() => client.fetchList(credentials, url)))).images;
+        const { images: page, bytes: pageBytes } = await lane.run(() => this.counted(() => client.fetchList(credentials, url)));
         images.push(...page);
-        bytes += Buffer.byteLength(JSON.stringify(page));
+        bytes += pageBytes;
         if (images.length > maxSnapshotImages) {
           throw new SnapshotRefused(
             ErrorCode.BAD_USER_INPUT,
@@ -130,13 +132,23 @@ export class ImageSource {
     return call();
   }
 
-  /** One upstream call per distinct URL in this request. */
+  /**
+   * One upstream call per distinct URL in this request; with the page cache, one per URL and
+   * caller while the cached page lives (on any instance sharing REDIS_URL). A cached call is
+   * shared with other requests, so it does not listen to this one's signal; this request still
+   * leaves at its own deadline.
+   */
   private list(region: string, query: ListImagesQuery): Promise<ImageInfo[]> {
-    const { client, credentials, lane, signal } = this.options;
+    const { client, credentials, lane, signal, pages } = this.options;
     const url = client.listUrl(region, query);
     let call = this.calls.get(url.href);
     if (!call) {
-      call = lane.run(() => this.counted(() => client.fetchList(credentials, url, signal)), signal).then(({ images }) => images);
+      call = pages
+        ? untilAborted(
+            pages.read(`${callerKey(credentials)}\n${url.href}`, () => lane.run(() => this.counted(() => client.fetchList(credentials, url)))),
+            signal,
+          )
+        : lane.run(() => this.counted(() => client.fetchList(credentials, url, signal)), signal).then(({ images }) => images);
       this.calls.set(url.href, call);
     }
     return call;

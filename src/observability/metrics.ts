@@ -30,11 +30,23 @@ const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 
 const BREAKER_VALUE: Record<BreakerState['state'], number> = { closed: 0, 'half-open': 1, open: 2 };
 
-/** What is read at scrape time (structurally: the client, the snapshot store, the fair gate). */
+/** A listing cache as metrics read it. */
+interface CacheSource {
+  readonly counts: { readonly hits: number; readonly misses: number; readonly sharedHits: number; readonly walks: number };
+  readonly size: { snapshots: number; bytes: number };
+}
+
+/**
+ * What is read at scrape time (structurally: the client, the listing caches, the fair gate, and,
+ * when configured, the Redis link and the rate budget).
+ */
 export interface MetricsSources {
   client: { readonly breakerState: BreakerState };
-  snapshots: { readonly counts: { readonly hits: number; readonly misses: number; readonly walks: number }; readonly size: { snapshots: number; bytes: number } };
+  snapshots: CacheSource;
+  pages?: CacheSource | undefined;
   gate: { readonly active: number };
+  redis?: { readonly ready: boolean; readonly fallbacks: ReadonlyMap<string, number> } | undefined;
+  budget?: { readonly refused: number; readonly waited: number } | undefined;
 }
 
 export interface Metrics {
@@ -133,6 +145,46 @@ export function createMetrics(sources: MetricsSources): Metrics {
   fromCount('snapshot_hits_total', 'Snapshot reads served by a fresh snapshot', () => sources.snapshots.counts.hits);
   fromCount('snapshot_misses_total', 'Snapshot reads that had to wait for a walk (their own or one in flight)', () => sources.snapshots.counts.misses);
   fromCount('snapshot_walks_total', 'Walks of a whole listing made for snapshots', () => sources.snapshots.counts.walks);
+  fromCount('snapshot_shared_hits_total', 'Snapshot loads served from Redis (another instance walked it)', () => sources.snapshots.counts.sharedHits);
+  const { pages, redis, budget } = sources;
+  if (pages) {
+    fromCount('page_cache_hits_total', 'Listing pages served from this process\'s page cache (CACHE_TTL_MS)', () => pages.counts.hits);
+    fromCount('page_cache_misses_total', 'Listing pages not in this process\'s page cache', () => pages.counts.misses);
+    fromCount('page_cache_shared_hits_total', 'Listing pages served from Redis (another instance fetched them)', () => pages.counts.sharedHits);
+    fromCount('page_cache_fetches_total', 'Listing pages fetched from the upstream for the page cache', () => pages.counts.walks);
+    new Gauge({
+      name: 'page_cache_bytes',
+      help: 'Upstream bytes the cached pages hold (bounded by CACHE_MAX_MB)',
+      registers,
+      collect() {
+        this.set(pages.size.bytes);
+      },
+    });
+  }
+  if (redis) {
+    new Gauge({
+      name: 'redis_connected',
+      help: 'Whether the connection to Redis (REDIS_URL) is up: 1 up, 0 down (the server goes on without it)',
+      registers,
+      collect() {
+        this.set(redis.ready ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'redis_fallbacks_total',
+      help: 'Redis commands that failed or ran out of time (REDIS_TIMEOUT_MS), by what was done without them',
+      labelNames: ['operation'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [operation, count] of redis.fallbacks) this.inc({ operation }, count);
+      },
+    });
+  }
+  if (budget) {
+    fromCount('upstream_rate_limited_total', 'Upstream calls refused by this server\'s budget (UPSTREAM_RATE_LIMIT) after waiting UPSTREAM_RATE_WAIT_MS', () => budget.refused);
+    fromCount('upstream_rate_waits_total', 'Upstream calls that waited for the budget (UPSTREAM_RATE_LIMIT)', () => budget.waited);
+  }
   new Gauge({
     name: 'snapshot_store_bytes',
     help: 'Upstream bytes the kept snapshots hold (bounded by SNAPSHOT_MAX_MB)',

@@ -18,6 +18,17 @@ export interface ListImagesResult {
   images: ImageInfo[];
   /** The upstream's `X-Request-Id`, when it sent one. */
   requestId: string | null;
+  /** Size of the response body (for memory bounds of what keeps it). */
+  bytes: number;
+}
+
+/**
+ * A budget of upstream calls (UPSTREAM_RATE_LIMIT): `take` resolves once a call may be made, or
+ * fails (RATE_LIMITED, or the signal's reason) when it may not in time. Taken right before each
+ * attempt is sent, once it holds a connection, so what the budget counts is what the cloud sees.
+ */
+export interface CallBudget {
+  take(signal: AbortSignal): Promise<void>;
 }
 
 /** How an upstream attempt ended, for observers: `ok`, an error code, or `cancelled` (its caller went away). */
@@ -40,6 +51,7 @@ export type ClientOptions = Pick<UpstreamConfig, 'timeoutMs' | 'maxAttempts' | '
   Partial<Pick<UpstreamConfig, 'maxInFlight' | 'breakerFailures' | 'breakerOpenMs'>> & {
     endpoint: string;
     observers?: readonly UpstreamObserver[];
+    budget?: CallBudget | undefined;
     /** Largest response body read; a larger one is an UPSTREAM_ERROR (default 64 MiB; a page of 500 is about 1 MiB). */
     maxResponseBytes?: number;
   };
@@ -102,10 +114,14 @@ export class CloudImagesClient {
     const deadline = Date.now() + this.options.totalBudgetMs;
     try {
       for (let attempt = 1; ; attempt++) {
-        const remaining = deadline - Date.now();
         let failure: CloudImagesError;
         try {
-          return await this.breaker.run(() => this.connections(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(this.options.timeoutMs, remaining), cancel, headers))));
+          return await this.breaker.run(() =>
+            this.connections(async () => {
+              await this.options.budget?.take(cancel);
+              return this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(this.options.timeoutMs, deadline - Date.now()), cancel, headers));
+            }),
+          );
         } catch (error) {
           if (!(error instanceof RetryableFailure)) throw error;
           failure = error.error;
@@ -193,12 +209,12 @@ export class CloudImagesClient {
       if (status === 401 && 'aksk' in credentials) throw serverCredentialsRefused(error);
       throw isRetryableStatus(status) ? new RetryableFailure(error) : error;
     }
-    return { images: parseImages(body, status, requestId), requestId, status };
+    return { images: parseImages(body, status, requestId), requestId, status, bytes: body.length };
   }
 }
 
-function strip({ images, requestId }: ListImagesResult): ListImagesResult {
-  return { images, requestId };
+function strip({ images, requestId, bytes }: ListImagesResult & { status: number }): ListImagesResult {
+  return { images, requestId, bytes };
 }
 
 /** Marks a failure that another attempt may cure (and that counts against the breaker); never escapes the client. */

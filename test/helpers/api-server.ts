@@ -31,6 +31,8 @@ export interface ApiHarness {
 
 export interface HarnessOptions {
   emulator?: EmulatorOptions;
+  /** Use this running emulator (several instances of the server on one upstream); the harness does not close it. */
+  sharedEmulator?: Emulator;
   /** Upstream settings over the harness's (one attempt, short timeouts). */
   client?: Partial<UpstreamConfig>;
   concurrency?: number;
@@ -50,7 +52,7 @@ export interface HarnessOptions {
 }
 
 export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness> {
-  const emulator = await startEmulator(options.emulator);
+  const emulator = options.sharedEmulator ?? (await startEmulator(options.emulator));
   const base = loadConfig({ CLOUDIMAGES_ENDPOINT: options.endpoint ?? emulator.url, NODE_ENV: options.production ? 'production' : 'test', ...options.env });
   const config: Config = {
     ...base,
@@ -91,7 +93,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     },
     async close(): Promise<void> {
       await app.close();
-      await emulator.close();
+      if (!options.sharedEmulator) await emulator.close();
     },
   };
 }

@@ -198,7 +198,7 @@ describe('requests on the wire', () => {
   it('GETs the URL with the token in X-Auth-Token and nowhere else', async () => {
     stub.enqueue(ok());
     const result = await client().listImages(CREDENTIALS, REGION, { __imagetype: 'gold', name: 'CentOS 7.9 64bit', limit: 21, sort_key: 'created_at', sort_dir: 'desc' });
-    expect(result).toEqual({ images: [IMAGE], requestId: 'req-ok' });
+    expect(result).toEqual({ images: [IMAGE], requestId: 'req-ok', bytes: JSON.stringify({ images: [IMAGE] }).length });
     expect(stub.requests).toHaveLength(1);
     const [request] = stub.requests;
     expect(request!.method).toBe('GET');
@@ -235,7 +235,7 @@ describe('requests on the wire', () => {
 
   it('a 200 without X-Request-Id gives requestId null; unknown top-level keys are ignored', async () => {
     stub.enqueue(reply(200, { images: [IMAGE], count: 1, links: [] }));
-    expect(await client().listImages(CREDENTIALS, REGION, {})).toEqual({ images: [IMAGE], requestId: null });
+    expect(await client().listImages(CREDENTIALS, REGION, {})).toEqual({ images: [IMAGE], requestId: null, bytes: JSON.stringify({ images: [IMAGE], count: 1, links: [] }).length });
   });
 });
 
@@ -490,7 +490,7 @@ describe('malformed 200 answers', () => {
 
   it('an empty list is a valid answer', async () => {
     stub.setFallback(ok([]));
-    expect(await client().listImages(CREDENTIALS, REGION, {})).toEqual({ images: [], requestId: 'req-ok' });
+    expect(await client().listImages(CREDENTIALS, REGION, {})).toEqual({ images: [], requestId: 'req-ok', bytes: JSON.stringify({ images: [] }).length });
   });
 });
 

@@ -1,0 +1,172 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ImageInfo } from '../upstream/wire.js';
+
+/**
+ * Listings kept for a while: snapshots of whole listings (for what the upstream cannot answer:
+ * derived filters, counts, facets, the latest image) and, with CACHE_TTL_MS, single pages of
+ * pass-through listings. Process-wide, but every key starts with a digest of the caller's
+ * credentials, so no caller ever reads another's. A listing lives `ttlMs`; together they hold at
+ * most `maxBytes` (the least recently used go first); concurrent reads of one key share one walk.
+ * With a shared tier (Redis, REDIS_URL) a miss looks there before walking, a walk is written there
+ * before its readers get it, and an instance that sees another one walking the same key waits for
+ * its result instead (at most `claimMs`). Written here because the bound is in bytes of upstream
+ * data, which lru-cache would need to be told anyway, and the coalescing is most of the logic.
+ */
+
+export interface ListingCacheOptions {
+  ttlMs: number;
+  maxBytes: number;
+  /** Where instances share listings (structurally SharedListings of src/shared-state/). */
+  shared?: SharedTier | undefined;
+  /** How long one walk may hold the claim on a key in the shared tier (others wait at most this). */
+  claimMs?: number;
+}
+
+/** A tier shared between instances; each method answers as if it were empty when it fails. */
+export interface SharedTier {
+  get(key: string): Promise<{ images: ImageInfo[]; bytes: number; ttlMs: number } | undefined>;
+  put(key: string, images: readonly ImageInfo[], ttlMs: number): Promise<void>;
+  claim(key: string, ms: number): Promise<boolean>;
+  claimed(key: string): Promise<boolean>;
+  release(key: string): Promise<void>;
+}
+
+/** How often an instance waiting for another's walk looks for its result. */
+const POLL_MS = 25;
+
+export interface Walked {
+  images: ImageInfo[];
+  /** Size of the upstream bodies, for the memory bound. */
+  bytes: number;
+}
+
+const MAX_REFUSALS = 1000;
+
+interface Entry extends Walked {
+  expiresAt: number;
+}
+
+interface Loaded extends Walked {
+  ttlMs: number;
+}
+
+export class ListingCache {
+  /** In order of last use: the first is the least recently used. */
+  private readonly entries = new Map<string, Entry>();
+  private readonly walking = new Map<string, Promise<ImageInfo[]>>();
+  /** Walks that failed in a way worth remembering (a listing too large), until the TTL passes. */
+  private readonly refused = new Map<string, { error: unknown; until: number }>();
+  private bytes = 0;
+  /**
+   * Reads served from memory, reads that were not (each of those waits for a load), loads served by
+   * the shared tier (another instance's walk), and walks made (for metrics).
+   */
+  readonly counts = { hits: 0, misses: 0, sharedHits: 0, walks: 0 };
+
+  constructor(
+    private readonly options: ListingCacheOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The snapshot under `key`, walked by `walk` when there is none fresh (one walk for concurrent
+   * readers). A walk that fails with an error `remember` accepts fails every read for the TTL.
+   */
+  read(key: string, walk: () => Promise<Walked>, remember: (error: unknown) => boolean = () => false): Promise<ImageInfo[]> {
+    const refusal = this.refused.get(key);
+    if (refusal && refusal.until > this.now()) return Promise.reject(refusal.error);
+    if (refusal) this.refused.delete(key);
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt > this.now()) {
+      this.counts.hits++;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return Promise.resolve(entry.images);
+    }
+    if (entry) this.drop(key);
+    this.counts.misses++;
+    let pending = this.walking.get(key);
+    if (!pending) {
+      pending = this.load(key, walk).then(
+        (loaded) => {
+          this.walking.delete(key);
+          this.keep(key, loaded);
+          return loaded.images;
+        },
+        (error: unknown) => {
+          this.walking.delete(key);
+          if (remember(error) && this.options.ttlMs > 0) {
+            // Bounded like the snapshots: the oldest refusal goes first.
+            if (this.refused.size >= MAX_REFUSALS) this.refused.delete(this.refused.keys().next().value!);
+            this.refused.set(key, { error, until: this.now() + this.options.ttlMs });
+          }
+          throw error;
+        },
+      );
+      this.walking.set(key, pending);
+    }
+    return pending;
+  }
+
+  get size(): { snapshots: number; bytes: number } {
+    return { snapshots: this.entries.size, bytes: this.bytes };
+  }
+
+  /** From the shared tier when it has the listing (or another instance is walking it), else walked here. */
+  private async load(key: string, walk: () => Promise<Walked>): Promise<Loaded> {
+    const { shared, ttlMs } = this.options;
+    if (!shared || ttlMs <= 0) return { ...(await this.walk(walk)), ttlMs };
+    const found = (await shared.get(key)) ?? (await this.awaitOther(shared, key));
+    if (found) {
+      this.counts.sharedHits++;
+      return found;
+    }
+    try {
+      const walked = await this.walk(walk);
+      // In the shared tier before any reader has it, so the next request on any instance finds it.
+      await shared.put(key, walked.images, ttlMs);
+      return { ...walked, ttlMs };
+    } finally {
+      void shared.release(key);
+    }
+  }
+
+  /** Claims the walk of `key`; when another instance holds the claim, waits for its result while it does. */
+  private async awaitOther(shared: SharedTier, key: string, until?: number): Promise<Loaded | undefined> {
+    const claimMs = this.options.claimMs ?? 20_000;
+    if (await shared.claim(key, claimMs)) return undefined;
+    const deadline = until ?? this.now() + claimMs;
+    while (this.now() < deadline) {
+      await delay(POLL_MS);
+      const found = await shared.get(key);
+      if (found) return found;
+      // Their walk failed or ended without a result: claim it here (or wait for whoever did).
+      if (!(await shared.claimed(key))) return this.awaitOther(shared, key, deadline);
+    }
+    return undefined;
+  }
+
+  private walk(walk: () => Promise<Walked>): Promise<Walked> {
+    this.counts.walks++;
+    return walk();
+  }
+
+  private keep(key: string, loaded: Loaded): void {
+    // One listing larger than the whole bound is served to its readers but not kept.
+    if (loaded.ttlMs <= 0 || loaded.bytes > this.options.maxBytes) return;
+    const { images, bytes } = loaded;
+    this.entries.set(key, { images, bytes, expiresAt: this.now() + loaded.ttlMs });
+    this.bytes += bytes;
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.options.maxBytes) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+}
