@@ -121,6 +121,8 @@ async function main(): Promise<number> {
           INTROSPECTION: 'false',
           // To try V8 settings on the server alone, e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=32.
           ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+          // To bench a configuration, e.g. BENCH_SERVER_ENV=CACHE_TTL_MS=5000,REDIS_URL=redis://127.0.0.1:6379.
+          ...serverEnv(process.env.BENCH_SERVER_ENV),
         }),
         /GraphQL at (http:\/\/\S+)\/graphql/,
       );
@@ -245,3 +247,14 @@ main().then(
     process.exit(1);
   },
 );
+
+/** BENCH_SERVER_ENV: `NAME=value,NAME=value` for the server under test. */
+function serverEnv(spec: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of (spec ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const at = entry.indexOf('=');
+    if (at <= 0) throw new Error(`BENCH_SERVER_ENV must be NAME=value pairs separated by commas, not "${entry}"`);
+    env[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return env;
+}

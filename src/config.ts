@@ -573,6 +573,14 @@ function callerAuthFrom(e: Parsed, upstreamAuth: UpstreamAuth, servesCallers: bo
   return { jwt, apiKeys, mode };
 }
 
+function rateLimitFrom(e: Parsed): RateLimitConfig | undefined {
+  if (e.UPSTREAM_RATE_LIMIT === undefined) {
+    if (e.UPSTREAM_RATE_WAIT_MS !== undefined) throw new ConfigError(['UPSTREAM_RATE_WAIT_MS goes with UPSTREAM_RATE_LIMIT, which is not set']);
+    return undefined;
+  }
+  return { perSecond: e.UPSTREAM_RATE_LIMIT, waitMs: e.UPSTREAM_RATE_WAIT_MS ?? 2000 };
+}
+
 function redisFrom(e: Parsed): RedisConfig | undefined {
   const tuned = [e.REDIS_KEY_PREFIX, e.REDIS_TIMEOUT_MS, e.REDIS_MAX_VALUE_MB].some((v) => v !== undefined);
   if (e.REDIS_URL === undefined) {
@@ -656,7 +664,7 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
     regions: e.CLOUDIMAGES_REGIONS ?? DEFAULT_REGIONS,
     redis: redisFrom(e),
     pageCache: { ttlMs: e.CACHE_TTL_MS ?? 0, maxBytes: (e.CACHE_MAX_MB ?? 32) * 2 ** 20 },
-    rateLimit: e.UPSTREAM_RATE_LIMIT === undefined ? undefined : { perSecond: e.UPSTREAM_RATE_LIMIT, waitMs: e.UPSTREAM_RATE_WAIT_MS ?? 2000 },
+    rateLimit: rateLimitFrom(e),
     federation: e.FEDERATION ?? false,
     upstream: {
       endpoint: e.CLOUDIMAGES_ENDPOINT,

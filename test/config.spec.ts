@@ -297,3 +297,84 @@ describe('the embedded emulator overrides', () => {
     }
   });
 });
+
+describe('scale-out settings: REDIS_*, CACHE_*, UPSTREAM_RATE_*, FEDERATION', () => {
+  it('default to all in process: no Redis, no page cache, no budget of our own, no federation', () => {
+    const config = loadConfig({});
+    expect(config.redis).toBeUndefined();
+    expect(config.pageCache).toEqual({ ttlMs: 0, maxBytes: 32 * 2 ** 20 });
+    expect(config.rateLimit).toBeUndefined();
+    expect(config.federation).toBe(false);
+  });
+
+  it('REDIS_URL (redis:// or rediss://, a password kept for the connection) with the tuning defaults', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://:hunter2@cache.internal:6380/2' }).redis).toEqual({
+      url: 'redis://:hunter2@cache.internal:6380/2',
+      keyPrefix: 'cloudimages:',
+      commandTimeoutMs: 200,
+      maxValueBytes: 16 * 2 ** 20,
+    });
+    expect(loadConfig({ REDIS_URL: ' rediss://cache.internal ' }).redis?.url).toBe('rediss://cache.internal');
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'prod:api:', REDIS_TIMEOUT_MS: '50', REDIS_MAX_VALUE_MB: '4' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      keyPrefix: 'prod:api:',
+      commandTimeoutMs: 50,
+      maxValueBytes: 4 * 2 ** 20,
+    });
+  });
+
+  it.each([
+    ['another scheme, with a password', 'http://:hunter2@x'],
+    ['no scheme', ':hunter2@cache.internal:6379'],
+    ['not a URL', 'redis//hunter2'],
+    ['a unix socket path', '/run/hunter2.sock'],
+  ])('REDIS_URL as %s is refused without echoing the value', (_label, url) => {
+    const problems = problemsOf(() => loadConfig({ REDIS_URL: url }));
+    expect(problems).toEqual([expect.stringMatching(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/)]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+    expect(() => loadConfig({ REDIS_URL: url })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+
+  it.each<[string, Env]>([
+    ['REDIS_KEY_PREFIX', { REDIS_KEY_PREFIX: 'app:' }],
+    ['REDIS_TIMEOUT_MS', { REDIS_TIMEOUT_MS: '100' }],
+    ['REDIS_MAX_VALUE_MB', { REDIS_MAX_VALUE_MB: '8' }],
+  ])('%s without REDIS_URL is refused (it would tune nothing)', (_name, env) => {
+    expect(problemsOf(() => loadConfig(env))).toEqual([expect.stringMatching(/go with REDIS_URL, which is not set/)]);
+  });
+
+  it.each<[string, Env, RegExp]>([
+    ['REDIS_KEY_PREFIX with a space', { REDIS_URL: 'redis://h', REDIS_KEY_PREFIX: 'a b' }, /REDIS_KEY_PREFIX/],
+    ['REDIS_TIMEOUT_MS=0', { REDIS_URL: 'redis://h', REDIS_TIMEOUT_MS: '0' }, /REDIS_TIMEOUT_MS/],
+    ['REDIS_MAX_VALUE_MB=0', { REDIS_URL: 'redis://h', REDIS_MAX_VALUE_MB: '0' }, /REDIS_MAX_VALUE_MB/],
+    ['CACHE_TTL_MS=-1', { CACHE_TTL_MS: '-1' }, /CACHE_TTL_MS/],
+    ['CACHE_MAX_MB=0', { CACHE_MAX_MB: '0' }, /CACHE_MAX_MB/],
+    ['UPSTREAM_RATE_LIMIT=0', { UPSTREAM_RATE_LIMIT: '0' }, /UPSTREAM_RATE_LIMIT/],
+    ['UPSTREAM_RATE_LIMIT=2.5', { UPSTREAM_RATE_LIMIT: '2.5' }, /UPSTREAM_RATE_LIMIT/],
+    ['UPSTREAM_RATE_WAIT_MS=soon', { UPSTREAM_RATE_LIMIT: '5', UPSTREAM_RATE_WAIT_MS: 'soon' }, /UPSTREAM_RATE_WAIT_MS/],
+    ['FEDERATION=yes', { FEDERATION: 'yes' }, /FEDERATION must be true or false/],
+  ])('%s is a ConfigError naming the variable', (_label, env, pattern) => {
+    const problems = problemsOf(() => loadConfig(env));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(pattern);
+  });
+
+  it('CACHE_TTL_MS and CACHE_MAX_MB turn on and bound the page cache', () => {
+    expect(loadConfig({ CACHE_TTL_MS: '5000', CACHE_MAX_MB: '8' }).pageCache).toEqual({ ttlMs: 5000, maxBytes: 8 * 2 ** 20 });
+    expect(loadConfig({ CACHE_TTL_MS: '0' }).pageCache.ttlMs).toBe(0);
+  });
+
+  it('UPSTREAM_RATE_LIMIT sets the budget, waiting UPSTREAM_RATE_WAIT_MS (default 2000, 0 allowed)', () => {
+    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '20' }).rateLimit).toEqual({ perSecond: 20, waitMs: 2000 });
+    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '20', UPSTREAM_RATE_WAIT_MS: '0' }).rateLimit).toEqual({ perSecond: 20, waitMs: 0 });
+    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '1', UPSTREAM_RATE_WAIT_MS: '750' }).rateLimit).toEqual({ perSecond: 1, waitMs: 750 });
+    // A wait without a budget is a mistake worth stopping for, like REDIS_* tuning without REDIS_URL.
+    expect(() => loadConfig({ UPSTREAM_RATE_WAIT_MS: '750' })).toThrow(/UPSTREAM_RATE_WAIT_MS goes with UPSTREAM_RATE_LIMIT/);
+  });
+
+  it('FEDERATION is true or false, either case', () => {
+    expect(loadConfig({ FEDERATION: 'true' }).federation).toBe(true);
+    expect(loadConfig({ FEDERATION: 'TRUE' }).federation).toBe(true);
+    expect(loadConfig({ FEDERATION: 'false' }).federation).toBe(false);
+  });
+});

@@ -63,10 +63,14 @@ export class ListingCache {
    */
   readonly counts = { hits: 0, misses: 0, sharedHits: 0, walks: 0 };
 
+  private readonly options: ListingCacheOptions;
+
   constructor(
-    private readonly options: ListingCacheOptions,
+    options: ListingCacheOptions,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.options = { ...options, shared: options.shared && forgiving(options.shared) };
+  }
 
   /**
    * The snapshot under `key`, walked by `walk` when there is none fresh (one walk for concurrent
@@ -169,4 +173,15 @@ export class ListingCache {
     this.entries.delete(key);
     this.bytes -= entry.bytes;
   }
+}
+
+/** A shared tier that keeps its promise to answer as if empty when it fails, even if it throws. */
+function forgiving(tier: SharedTier): SharedTier {
+  return {
+    get: (key) => tier.get(key).catch(() => undefined),
+    put: (key, images, ttlMs) => tier.put(key, images, ttlMs).catch(() => undefined),
+    claim: (key, ms) => tier.claim(key, ms).catch(() => true),
+    claimed: (key) => tier.claimed(key).catch(() => false),
+    release: (key) => tier.release(key).catch(() => undefined),
+  };
 }
