@@ -59,10 +59,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const budget = config.rateLimit ? new RateBudget(config.rateLimit, redis) : undefined;
   const client = new CloudImagesClient({ ...config.upstream, endpoint, observers, budget });
   const gate = new FairGate(config.upstream.maxInFlight);
-  // A walk or a page call may hold the claim on a key in Redis as long as one upstream call may take.
-  const claimMs = config.upstream.totalBudgetMs;
-  const snapshots = new ListingCache({ ...config.snapshots, shared: redis && new SharedListings(redis, 'snapshot'), claimMs });
-  const pages = config.pageCache.ttlMs > 0 ? new ListingCache({ ...config.pageCache, shared: redis && new SharedListings(redis, 'page'), claimMs }) : undefined;
+  // Another instance's walk or page call is waited for at most as long as a request may take.
+  const sharing = { claimMs: 10_000, maxWaitMs: config.upstream.requestDeadlineMs };
+  const snapshots = new ListingCache({ ...config.snapshots, shared: redis && new SharedListings(redis, 'snapshot'), ...sharing });
+  const pages = config.pageCache.ttlMs > 0 ? new ListingCache({ ...config.pageCache, shared: redis && new SharedListings(redis, 'page'), ...sharing }) : undefined;
   // METRICS_ENABLED: the client reads `observers` at each call, so pushing after its construction is enough.
   const metrics = config.metrics ? createMetrics({ client, snapshots, pages, gate, redis, budget }) : undefined;
   if (metrics) {
@@ -70,7 +70,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins.push(metrics.plugin);
   }
   // OTEL_*: a span per GraphQL operation (plugin), and per upstream attempt (observer) as its child.
-  const tracing = await startTracing(config.tracing, options.tracing);
+  const tracing = await startTracing(config.tracing, options.tracing).catch(async (error: unknown) => {
+    await client.close();
+    await redis?.close();
+    await emulator?.close();
+    throw error;
+  });
   if (tracing) {
     observers.push(tracing.observer);
     plugins.push(tracing.plugin);

@@ -120,7 +120,7 @@ export interface RedisConfig {
   url: string;
   /** REDIS_KEY_PREFIX, default `cloudimages:`: every key this server writes starts with it. */
   keyPrefix: string;
-  /** REDIS_TIMEOUT_MS, default 200: the most one Redis command may take before the request goes on without Redis. */
+  /** REDIS_TIMEOUT_MS, default 500: the most one Redis command may take before the request goes on without Redis. */
   commandTimeoutMs: number;
   /** REDIS_MAX_VALUE_MB, default 16: a snapshot or page larger than this (compressed) is not written to Redis. */
   maxValueBytes: number;
@@ -590,7 +590,7 @@ function redisFrom(e: Parsed): RedisConfig | undefined {
   return {
     url: e.REDIS_URL,
     keyPrefix: e.REDIS_KEY_PREFIX ?? 'cloudimages:',
-    commandTimeoutMs: e.REDIS_TIMEOUT_MS ?? 200,
+    commandTimeoutMs: e.REDIS_TIMEOUT_MS ?? 500,
     maxValueBytes: (e.REDIS_MAX_VALUE_MB ?? 16) * 2 ** 20,
   };
 }

@@ -104,6 +104,7 @@ describe('import boundaries', () => {
     const importers = productFiles.filter((file) => !file.startsWith('src/shared-state/') && specifiers(file).some((s) => s.includes('shared-state/')));
     expect(importers).toEqual(['src/app.ts']);
     const redisUsers = productFiles.filter((file) => specifiers(file).some((s) => s === 'ioredis' || s === 'rate-limiter-flexible'));
+    expect(redisUsers.length).toBeGreaterThan(0);
     expect(redisUsers.every((file) => file.startsWith('src/shared-state/'))).toBe(true);
   });
 

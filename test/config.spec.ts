@@ -311,7 +311,7 @@ describe('scale-out settings: REDIS_*, CACHE_*, UPSTREAM_RATE_*, FEDERATION', ()
     expect(loadConfig({ REDIS_URL: 'redis://:hunter2@cache.internal:6380/2' }).redis).toEqual({
       url: 'redis://:hunter2@cache.internal:6380/2',
       keyPrefix: 'cloudimages:',
-      commandTimeoutMs: 200,
+      commandTimeoutMs: 500,
       maxValueBytes: 16 * 2 ** 20,
     });
     expect(loadConfig({ REDIS_URL: ' rediss://cache.internal ' }).redis?.url).toBe('rediss://cache.internal');

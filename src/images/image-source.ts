@@ -8,7 +8,8 @@ import type { ListingCache, Walked } from './listing-cache.js';
 
 /**
  * The images one GraphQL request can see, shaped like Apollo's RESTDataSource: one instance per
- * request and caller, so nothing is shared between callers or requests. It owns the translation of
+ * request and caller, so nothing is shared between callers, and between requests only through the
+ * process-wide listing caches (snapshots; pages with CACHE_TTL_MS), keyed per caller. It owns the translation of
  * a page request into the upstream's `limit`, `marker` and (for backward pages) reversed `sort_dir`;
  * within the request:
  * - identical upstream calls (same URL: aliases, fragments, the same connection twice) share one call;
@@ -16,7 +17,9 @@ import type { ListingCache, Walked } from './listing-cache.js';
  *   call, and an image a finished list call returned is primed into it, so it costs none. A lookup
  *   never waits for a list call still in flight: it pays its own call instead.
  * - every call goes through the request's lane of the process-wide FairGate, and listens to the
- *   request's signal (deadline, client gone).
+ *   request's signal (deadline, client gone), except a call shared through a listing cache (a
+ *   snapshot walk, a cached page), which goes on for the others: this request still leaves at
+ *   its own deadline.
  */
 
 /** Rows of a listing after `marker` (exclusive), in its order (`forward`) or against it (`backward`). */
@@ -158,7 +161,7 @@ export class ImageSource {
 /** Whose view a snapshot is: a digest of the credentials sent upstream (never the credentials themselves). */
 function callerKey(credentials: Credentials | undefined): string {
   if (!credentials) return 'none';
-  const identity = 'token' in credentials ? `token:${credentials.token}` : `aksk:${credentials.aksk.ak}:${credentials.projectId ?? ''}`;
+  const identity = 'token' in credentials ? `token:${credentials.token}` : `aksk:${credentials.aksk.ak}:${credentials.domainId ?? ''}:${credentials.projectId ?? ''}`;
   return createHash('sha256').update(identity).digest('base64url');
 }
 

@@ -6,11 +6,13 @@ import type { ImageInfo } from '../upstream/wire.js';
  * derived filters, counts, facets, the latest image) and, with CACHE_TTL_MS, single pages of
  * pass-through listings. Process-wide, but every key starts with a digest of the caller's
  * credentials, so no caller ever reads another's. A listing lives `ttlMs`; together they hold at
- * most `maxBytes` (the least recently used go first); concurrent reads of one key share one walk.
+ * most `maxBytes` (their upstream bytes plus ENTRY_OVERHEAD each; the least recently used go
+ * first, expired ones are swept); concurrent reads of one key share one walk.
  * With a shared tier (Redis, REDIS_URL) a miss looks there before walking, a walk is written there
- * before its readers get it, and an instance that sees another one walking the same key waits for
- * its result instead (at most `claimMs`). Written here because the bound is in bytes of upstream
- * data, which lru-cache would need to be told anyway, and the coalescing is most of the logic.
+ * before its readers get it, and an instance that finds another one walking the same key (its
+ * claim, renewed while it walks) waits for that result instead, at most `maxWaitMs`. Written here
+ * because the bound is in bytes of upstream data, which lru-cache would need to be told anyway, and
+ * the coalescing is most of the logic.
  */
 
 export interface ListingCacheOptions {
@@ -18,18 +20,38 @@ export interface ListingCacheOptions {
   maxBytes: number;
   /** Where instances share listings (structurally SharedListings of src/shared-state/). */
   shared?: SharedTier | undefined;
-  /** How long one walk may hold the claim on a key in the shared tier (others wait at most this). */
+  /** How long a claim on a key in the shared tier lasts unless renewed (it is, every third of it, while the walk runs). */
   claimMs?: number;
+  /** How long an instance waits for another one's walk before walking itself. */
+  maxWaitMs?: number;
 }
 
-/** A tier shared between instances; each method answers as if it were empty when it fails. */
+/** The right to walk a key for all instances; renew it while walking, release it after. */
+export interface Claim {
+  renew(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** A tier shared between instances; each method answers as if it were empty (and claims free) when it fails. */
 export interface SharedTier {
   get(key: string): Promise<{ images: ImageInfo[]; bytes: number; ttlMs: number } | undefined>;
   put(key: string, images: readonly ImageInfo[], ttlMs: number): Promise<void>;
-  claim(key: string, ms: number): Promise<boolean>;
+  /** The claim, or undefined when another instance holds it. */
+  claim(key: string, ms: number): Promise<Claim | undefined>;
   claimed(key: string): Promise<boolean>;
-  release(key: string): Promise<void>;
 }
+
+/** A claim that holds nothing: when the tier cannot say, this instance walks without one. */
+export const NO_CLAIM: Claim = { renew: () => Promise.resolve(), release: () => Promise.resolve() };
+
+/**
+ * What one kept listing costs beside its upstream bytes (the entry, its key twice, the Map slot):
+ * measured at about 700 bytes for an empty page with a typical key, so many small pages (by-id
+ * lookups of images that do not exist) are bounded too.
+ */
+const ENTRY_OVERHEAD = 512;
+/** Expired entries are swept at most this often (a pass over all of them). */
+const SWEEP_EVERY_MS = 1000;
 
 /** How often an instance waiting for another's walk looks for its result. */
 const POLL_MS = 25;
@@ -57,6 +79,7 @@ export class ListingCache {
   /** Walks that failed in a way worth remembering (a listing too large), until the TTL passes. */
   private readonly refused = new Map<string, { error: unknown; until: number }>();
   private bytes = 0;
+  private swept = 0;
   /**
    * Reads served from memory, reads that were not (each of those waits for a load), loads served by
    * the shared tier (another instance's walk), and walks made (for metrics).
@@ -120,34 +143,54 @@ export class ListingCache {
   private async load(key: string, walk: () => Promise<Walked>): Promise<Loaded> {
     const { shared, ttlMs } = this.options;
     if (!shared || ttlMs <= 0) return { ...(await this.walk(walk)), ttlMs };
-    const found = (await shared.get(key)) ?? (await this.awaitOther(shared, key));
-    if (found) {
-      this.counts.sharedHits++;
-      return found;
+    const found = await shared.get(key);
+    if (found) return this.sharedHit(found);
+    const claimed = await this.claimOrAwait(shared, key, this.now() + (this.options.maxWaitMs ?? 20_000));
+    if (!('renew' in claimed)) return this.sharedHit(claimed);
+    // The walk that held the claim may have ended between this instance's look and its claim.
+    const again = await shared.get(key);
+    if (again) {
+      void claimed.release();
+      return this.sharedHit(again);
     }
+    const claimMs = this.claimMs;
+    const renewing = setInterval(() => void claimed.renew(), Math.max(1, Math.floor(claimMs / 3)));
+    renewing.unref();
     try {
       const walked = await this.walk(walk);
       // In the shared tier before any reader has it, so the next request on any instance finds it.
       await shared.put(key, walked.images, ttlMs);
       return { ...walked, ttlMs };
     } finally {
-      void shared.release(key);
+      clearInterval(renewing);
+      void claimed.release();
     }
   }
 
-  /** Claims the walk of `key`; when another instance holds the claim, waits for its result while it does. */
-  private async awaitOther(shared: SharedTier, key: string, until?: number): Promise<Loaded | undefined> {
-    const claimMs = this.options.claimMs ?? 20_000;
-    if (await shared.claim(key, claimMs)) return undefined;
-    const deadline = until ?? this.now() + claimMs;
-    while (this.now() < deadline) {
+  /**
+   * The claim on `key`, or the listing another instance's walk put there while this one waited
+   * (polling while that claim is held); NO_CLAIM when `until` passes first.
+   */
+  private async claimOrAwait(shared: SharedTier, key: string, until: number): Promise<Claim | Loaded> {
+    const claim = await shared.claim(key, this.claimMs);
+    if (claim) return claim;
+    while (this.now() < until) {
       await delay(POLL_MS);
       const found = await shared.get(key);
       if (found) return found;
       // Their walk failed or ended without a result: claim it here (or wait for whoever did).
-      if (!(await shared.claimed(key))) return this.awaitOther(shared, key, deadline);
+      if (!(await shared.claimed(key))) return this.claimOrAwait(shared, key, until);
     }
-    return undefined;
+    return NO_CLAIM;
+  }
+
+  private get claimMs(): number {
+    return this.options.claimMs ?? 10_000;
+  }
+
+  private sharedHit(found: Loaded): Loaded {
+    this.counts.sharedHits++;
+    return found;
   }
 
   private walk(walk: () => Promise<Walked>): Promise<Walked> {
@@ -156,15 +199,23 @@ export class ListingCache {
   }
 
   private keep(key: string, loaded: Loaded): void {
+    const now = this.now();
+    if (now - this.swept >= SWEEP_EVERY_MS) this.sweep(now);
+    const bytes = loaded.bytes + ENTRY_OVERHEAD + 2 * key.length;
     // One listing larger than the whole bound is served to its readers but not kept.
-    if (loaded.ttlMs <= 0 || loaded.bytes > this.options.maxBytes) return;
-    const { images, bytes } = loaded;
-    this.entries.set(key, { images, bytes, expiresAt: this.now() + loaded.ttlMs });
+    if (loaded.ttlMs <= 0 || bytes > this.options.maxBytes) return;
+    this.entries.set(key, { images: loaded.images, bytes, expiresAt: now + loaded.ttlMs });
     this.bytes += bytes;
     for (const [oldest] of this.entries) {
       if (this.bytes <= this.options.maxBytes) break;
       this.drop(oldest);
     }
+  }
+
+  /** Drops every expired entry (a key read again drops its own; this catches the ones never read again). */
+  private sweep(now: number): void {
+    this.swept = now;
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.drop(key);
   }
 
   private drop(key: string): void {
@@ -180,8 +231,11 @@ function forgiving(tier: SharedTier): SharedTier {
   return {
     get: (key) => tier.get(key).catch(() => undefined),
     put: (key, images, ttlMs) => tier.put(key, images, ttlMs).catch(() => undefined),
-    claim: (key, ms) => tier.claim(key, ms).catch(() => true),
+    claim: (key, ms) =>
+      tier.claim(key, ms).then(
+        (claim) => claim && { renew: () => claim.renew().catch(() => undefined), release: () => claim.release().catch(() => undefined) },
+        () => NO_CLAIM,
+      ),
     claimed: (key) => tier.claimed(key).catch(() => false),
-    release: (key) => tier.release(key).catch(() => undefined),
   };
 }

@@ -164,7 +164,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   if (redis) {
     new Gauge({
       name: 'redis_connected',
-      help: 'Whether the connection to Redis (REDIS_URL) is up: 1 up, 0 down (the server goes on without it)',
+      help: 'Whether Redis (REDIS_URL) is in use: 1 connected, 0 not (down, or left alone for a few seconds after failures in a row; the server goes on without it)',
       registers,
       collect() {
         this.set(redis.ready ? 1 : 0);
@@ -182,7 +182,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     });
   }
   if (budget) {
-    fromCount('upstream_rate_limited_total', 'Upstream calls refused by this server\'s budget (UPSTREAM_RATE_LIMIT) after waiting UPSTREAM_RATE_WAIT_MS', () => budget.refused);
+    fromCount('upstream_rate_limited_total', 'Upstream calls refused by this server\'s budget (UPSTREAM_RATE_LIMIT): no call free within UPSTREAM_RATE_WAIT_MS', () => budget.refused);
     fromCount('upstream_rate_waits_total', 'Upstream calls that waited for the budget (UPSTREAM_RATE_LIMIT)', () => budget.waited);
   }
   new Gauge({

@@ -43,7 +43,7 @@ if count + take > limit then
   return {count + take, tonumber(oldest[2]) + window + 1 - now}
 end
 for i = 1, take do
-  redis.call('ZADD', KEYS[1], now, redis.call('INCR', KEYS[1] .. ':seq'))
+  redis.call('ZADD', KEYS[1], now, now .. '-' .. redis.call('INCR', KEYS[1] .. ':seq'))
 end
 redis.call('PEXPIRE', KEYS[1], window + 1)
 redis.call('PEXPIRE', KEYS[1] .. ':seq', window + 1)
@@ -93,7 +93,8 @@ export class RateBudget implements CallBudget {
   constructor(
     private readonly config: RateLimitConfig,
     private readonly link?: RedisLink,
-    private readonly now: () => number = Date.now,
+    /** A monotonic clock: a wall clock stepped back would make every slot look taken. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.local = new SlidingWindow(config.perSecond, WINDOW_MS);
     this.shared = link
@@ -119,7 +120,7 @@ export class RateBudget implements CallBudget {
         this.refused++;
         throw new CloudImagesError(
           ErrorCode.RATE_LIMITED,
-          `This server's budget of upstream calls (UPSTREAM_RATE_LIMIT=${this.config.perSecond} per second) is spent for the next ${wait} ms, longer than a call may wait (UPSTREAM_RATE_WAIT_MS=${this.config.waitMs}); try again shortly`,
+          `This server's budget of calls to the image service is spent for the next ${wait} ms, longer than a call may wait for it; try again shortly`,
           undefined,
           Math.max(1, Math.ceil(wait / 1000)),
         );
@@ -137,10 +138,15 @@ export class RateBudget implements CallBudget {
       if (this.link.ready) {
         try {
           await this.shared.consume('upstream', 1);
+          this.link.succeeded();
           this.local.record(this.now());
           return 0;
         } catch (error) {
-          if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+          if (error instanceof RateLimiterRes) {
+            this.link.succeeded();
+            return Math.max(1, error.msBeforeNext);
+          }
+          this.link.failed();
           this.link.fellBack('rate_limit', error);
         }
       } else {

@@ -7,11 +7,19 @@ import type { RedisConfig } from '../config.js';
  * budget. Redis is an optimisation here, never a dependency: every command is bounded in time
  * (REDIS_TIMEOUT_MS), nothing queues while the connection is down (ioredis's offline queue is off),
  * and a failed or slow command is a fallback (the caller goes on without Redis), counted per
- * operation and logged as a warning at most once per WARN_EVERY_MS. ioredis reconnects on its own;
- * the first command after it does uses Redis again.
+ * operation and logged as a warning at most once per WARN_EVERY_MS. A Redis that hangs rather than
+ * dies (the connection open, nothing answered) costs each request at most one timeout: after
+ * FAILURES_TO_REST failures in a row Redis is left alone for REST_MS, and a connection silent for
+ * SOCKET_SILENCE_FACTOR timeouts while a command waits is dropped (and redialled). ioredis
+ * reconnects on its own; the first command after that uses Redis again.
  */
 
 const WARN_EVERY_MS = 10_000;
+/** Failures in a row after which Redis is not asked for REST_MS. */
+const FAILURES_TO_REST = 3;
+const REST_MS = 5_000;
+/** A connection with a command waiting and nothing received for this many command timeouts is dropped. */
+const SOCKET_SILENCE_FACTOR = 5;
 
 /** What the rest of the server does without Redis, named for metrics and logs. */
 export type SharedOperation = 'snapshot_read' | 'snapshot_write' | 'page_read' | 'page_write' | 'lock' | 'rate_limit';
@@ -22,6 +30,8 @@ export class RedisLink {
   readonly fallbacks = new Map<SharedOperation, number>();
   private lastWarning = -Infinity;
   private connected = false;
+  private failuresInARow = 0;
+  private restingUntil = 0;
 
   constructor(
     readonly config: RedisConfig,
@@ -34,8 +44,12 @@ export class RedisLink {
       // Never hold a request while the connection is down: fail at once instead.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      // A hung server (connection open, nothing answered) is noticed and redialled.
+      socketTimeout: SOCKET_SILENCE_FACTOR * config.commandTimeoutMs,
       // Keep trying to reconnect, at most every 2 s.
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+      // A primary demoted to replica after a failover refuses writes: reconnect (to the new primary, behind the same address).
+      reconnectOnError: (error) => (/READONLY/.test(error.message) ? 2 : false),
       lazyConnect: true,
     });
     this.client.on('ready', () => {
@@ -55,23 +69,43 @@ export class RedisLink {
     await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
   }
 
-  /** Whether commands can be sent now. */
+  /** Whether Redis is used now: connected, and not resting after failures in a row. */
   get ready(): boolean {
-    return this.client.status === 'ready';
+    return this.client.status === 'ready' && Date.now() >= this.restingUntil;
+  }
+
+  /** Bytes written to Redis and not yet sent (a slow or hung server lets them pile up). */
+  get backlog(): number {
+    return this.client.stream?.writableLength ?? 0;
   }
 
   /** Runs one command; undefined (and a counted fallback) when Redis is down, slow or failing. */
   async run<T>(operation: SharedOperation, command: (redis: Redis) => Promise<T>): Promise<T | undefined> {
     if (!this.ready) {
-      this.fellBack(operation, new Error(`not connected (${this.client.status})`));
+      this.fellBack(operation, new Error(this.client.status === 'ready' ? 'resting after failures in a row' : `not connected (${this.client.status})`));
       return undefined;
     }
     try {
-      return await command(this.client);
+      const result = await command(this.client);
+      this.failuresInARow = 0;
+      return result;
     } catch (error) {
+      this.failed();
       this.fellBack(operation, error);
       return undefined;
     }
+  }
+
+  /** Counts a failed command (a caller that sends its own, e.g. the rate budget, reports here). */
+  failed(): void {
+    if (++this.failuresInARow < FAILURES_TO_REST) return;
+    this.failuresInARow = 0;
+    this.restingUntil = Date.now() + REST_MS;
+  }
+
+  /** Counts a command that succeeded. */
+  succeeded(): void {
+    this.failuresInARow = 0;
   }
 
   /** Counts a fallback of `operation` (a caller that handles Redis's failure itself, e.g. the rate budget). */

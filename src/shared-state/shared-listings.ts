@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { NO_CLAIM, type Claim } from '../images/listing-cache.js';
 import type { ImageInfo } from '../upstream/wire.js';
 import type { RedisLink, SharedOperation } from './redis-link.js';
 
 /**
  * The Redis tier of a listing cache (snapshots or pages): listings stored gzipped under a key that
  * carries digests of the caller's credentials and of the upstream URL (never either itself), with
- * the cache's TTL as Redis's expiry; a short lock key (`SET NX PX`) lets one instance load what the
- * others wait for. Every method answers as if Redis were empty (or the lock free) when it fails.
+ * the cache's TTL as Redis's expiry; a claim key (`SET NX PX` of a random token, renewed while the
+ * walk runs) lets one instance load what the others wait for. Every method answers as if Redis were empty (or the lock free) when it fails.
  */
 
 const gzipped = promisify(gzip);
@@ -21,6 +22,10 @@ export interface SharedListing {
   /** What is left of its TTL. */
   ttlMs: number;
 }
+
+/** Compare-and-set scripts: a claim is renewed or released only by the instance whose token it holds. */
+const RENEW_IF_OURS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+const RELEASE_IF_OURS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
@@ -44,7 +49,9 @@ export class SharedListings {
     if (!value || ttlMs === undefined || ttlMs <= 0) return undefined;
     try {
       const json = await gunzipped(value);
-      return { images: JSON.parse(json.toString('utf8')) as ImageInfo[], bytes: json.length, ttlMs };
+      const images: unknown = JSON.parse(json.toString('utf8'));
+      if (!Array.isArray(images)) throw new Error(`${key} holds no listing`);
+      return { images: images as ImageInfo[], bytes: json.length, ttlMs };
     } catch (error) {
       // Not ours or damaged: as if absent (the next write replaces it).
       this.link.fellBack(this.operation('read'), error);
@@ -56,27 +63,36 @@ export class SharedListings {
   async put(localKey: string, images: readonly ImageInfo[], ttlMs: number): Promise<void> {
     if (ttlMs <= 0) return;
     const value = await gzipped(JSON.stringify(images), { level: 1 });
-    if (value.length > this.link.config.maxValueBytes) return;
+    // Too large to share; or Redis is not taking what was already written (slow or hung): keep it local.
+    if (value.length > this.link.config.maxValueBytes || this.link.backlog > this.link.config.maxValueBytes) return;
     const key = this.key(localKey);
     await this.link.run(this.operation('write'), (redis) => redis.set(key, value, 'PX', ttlMs));
   }
 
   /**
-   * Claims the load of `localKey` for `ms`: true when this instance should load it (the claim is
-   * its, or Redis cannot say), false when another instance is loading it now.
+   * Claims the walk of `localKey` for `ms` (a random token under `{key}:loading`, `SET NX PX`): the
+   * claim, NO_CLAIM when Redis cannot say (this instance walks without one), or undefined when
+   * another instance holds it. Renewing and releasing touch the key only while it holds this token.
    */
-  async claim(localKey: string, ms: number): Promise<boolean> {
-    const answer = await this.link.run('lock', (redis) => redis.set(`${this.key(localKey)}:loading`, '1', 'PX', Math.max(1, ms), 'NX'));
-    return answer !== null;
+  async claim(localKey: string, ms: number): Promise<Claim | undefined> {
+    const key = `${this.key(localKey)}:loading`;
+    const token = randomBytes(12).toString('base64url');
+    const answer = await this.link.run('lock', (redis) => redis.set(key, token, 'PX', Math.max(1, ms), 'NX'));
+    if (answer === undefined) return NO_CLAIM;
+    if (answer === null) return undefined;
+    return {
+      renew: async () => {
+        await this.link.run('lock', (redis) => redis.eval(RENEW_IF_OURS, 1, key, token, String(Math.max(1, ms))));
+      },
+      release: async () => {
+        await this.link.run('lock', (redis) => redis.eval(RELEASE_IF_OURS, 1, key, token));
+      },
+    };
   }
 
-  /** Whether another instance still holds the claim (false when Redis cannot say). */
+  /** Whether another instance holds a claim on `localKey` (false when Redis cannot say). */
   async claimed(localKey: string): Promise<boolean> {
     return (await this.link.run('lock', (redis) => redis.exists(`${this.key(localKey)}:loading`))) === 1;
-  }
-
-  async release(localKey: string): Promise<void> {
-    await this.link.run('lock', (redis) => redis.del(`${this.key(localKey)}:loading`));
   }
 
   private operation(what: 'read' | 'write'): SharedOperation {

@@ -40,14 +40,25 @@ export class CircuitBreaker {
     try {
       return await this.policy.execute(attempt);
     } catch (error) {
-      if (error instanceof BrokenCircuitError) {
-        throw new CloudImagesError(
-          ErrorCode.UPSTREAM_UNAVAILABLE,
-          `The image service is failing; calls to it are paused for up to ${this.openMs} ms after repeated failures (circuit breaker open).`,
-        );
-      }
+      if (error instanceof BrokenCircuitError) throw this.refusal();
       throw error;
     }
+  }
+
+  /**
+   * Refuses at once while open or while the half-open probe is under way, before a call waits for
+   * anything (a connection, the rate budget, the probe's outcome: cockatiel would hold it, deaf to
+   * its signal, until the probe ends).
+   */
+  throwIfOpen(): void {
+    if (this.policy.state === CircuitState.HalfOpen || this.state.state === 'open') throw this.refusal();
+  }
+
+  private refusal(): CloudImagesError {
+    return new CloudImagesError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `The image service is failing; calls to it are paused for up to ${this.openMs} ms after repeated failures (circuit breaker open).`,
+    );
   }
 
   /**

@@ -116,12 +116,16 @@ export class CloudImagesClient {
       for (let attempt = 1; ; attempt++) {
         let failure: CloudImagesError;
         try {
-          return await this.breaker.run(() =>
-            this.connections(async () => {
-              await this.options.budget?.take(cancel);
-              return this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(this.options.timeoutMs, deadline - Date.now()), cancel, headers));
-            }),
-          );
+          // An open breaker refuses at once: no wait for a connection, no budget spent.
+          this.breaker.throwIfOpen();
+          return await this.connections(async () => {
+            // The budget is taken once the attempt holds a connection, right before it is sent, and
+            // outside the breaker: a call refused by the budget (or cancelled while it waited) says
+            // nothing about the upstream, and must neither count as an outage nor close a half-open breaker.
+            if (cancel.aborted) throw new CancelledAttempt();
+            await this.options.budget?.take(cancel);
+            return this.breaker.run(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(this.options.timeoutMs, deadline - Date.now()), cancel, headers)));
+          });
         } catch (error) {
           if (!(error instanceof RetryableFailure)) throw error;
           failure = error.error;

@@ -33,6 +33,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered, as with a hung server. */
+  pause(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  resume(): void;
   /** Runs `redis-cli` against it and returns its output. */
   cli(...args: string[]): string;
 }
@@ -70,11 +74,18 @@ export async function startRedis(): Promise<RedisServer> {
       const running = child;
       child = undefined;
       if (!running || running.exitCode !== null) return;
+      running.kill('SIGCONT');
       const exited = once(running, 'exit');
       running.kill('SIGKILL');
       await exited;
     },
     start,
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     cli(...args: string[]) {
       const result = spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
       return result.stdout.trim();

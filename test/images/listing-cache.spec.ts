@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ListingCache, type SharedTier, type Walked } from '../../src/images/listing-cache.js';
+import { ListingCache, type Claim, type SharedTier, type Walked } from '../../src/images/listing-cache.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 
 /**
@@ -58,12 +58,21 @@ class FakeTier implements SharedTier {
     this.stored.set(key, { images: [...images], bytes: JSON.stringify(images).length, ttlMs });
   }
 
-  async claim(key: string) {
+  async claim(key: string): Promise<Claim | undefined> {
     this.calls.push(`claim ${key}`);
-    if (this.down) return true;
-    if (this.claims.has(key)) return false;
+    const claim: Claim = {
+      renew: async () => {
+        this.calls.push(`renew ${key}`);
+      },
+      release: async () => {
+        this.calls.push(`release ${key}`);
+        if (!this.down) this.claims.delete(key);
+      },
+    };
+    if (this.down) return claim;
+    if (this.claims.has(key)) return undefined;
     this.claims.add(key);
-    return true;
+    return claim;
   }
 
   async claimed(key: string) {
@@ -72,14 +81,8 @@ class FakeTier implements SharedTier {
     return this.claims.has(key);
   }
 
-  async release(key: string) {
-    this.calls.push(`release ${key}`);
-    if (this.down) return;
-    this.claims.delete(key);
-  }
-
   /** The calls of one method. */
-  callsOf(method: 'get' | 'put' | 'claim' | 'claimed' | 'release'): string[] {
+  callsOf(method: 'get' | 'put' | 'claim' | 'claimed' | 'release' | 'renew'): string[] {
     return this.calls.filter((call) => call.startsWith(`${method} `));
   }
 }
@@ -140,9 +143,9 @@ describe('ListingCache with a shared tier', () => {
     expect(await second).toEqual(walked);
     expect(tier.stored.get(KEY)?.images).toEqual(walked);
     expect(tier.stored.get(KEY)?.ttlMs).toBe(60_000);
-    // Looked in the tier, claimed the walk, walked, wrote, released.
+    // Looked in the tier, claimed the walk, looked again (a walk may have ended meanwhile), walked, wrote, released.
     await vi.waitFor(() => expect(tier.callsOf('release')).toHaveLength(1));
-    expect(tier.calls).toEqual([`get ${KEY}`, `claim ${KEY}`, `put ${KEY}`, `release ${KEY}`]);
+    expect(tier.calls).toEqual([`get ${KEY}`, `claim ${KEY}`, `get ${KEY}`, `put ${KEY}`, `release ${KEY}`]);
     expect(tier.claims.size).toBe(0);
     expect(cache.counts).toEqual({ hits: 0, misses: 2, sharedHits: 0, walks: 1 });
   });
@@ -153,8 +156,44 @@ describe('ListingCache with a shared tier', () => {
     const walk = walker([image('z')]);
     expect(await cache.read(KEY, walk)).toEqual([image('z')]);
     expect(walk).toHaveBeenCalledTimes(1);
-    expect(tier.callsOf('get')).toHaveLength(1);
+    // The first look, and the look after claiming.
+    expect(tier.callsOf('get')).toHaveLength(2);
     expect(cache.counts).toEqual({ hits: 0, misses: 1, sharedHits: 0, walks: 1 });
+  });
+
+  it('a walk that ended between the first look and the claim is used, not walked again', async () => {
+    const tier = new FakeTier();
+    const theirs = [image('just-written')];
+    // Their walk writes and releases right after this instance's first look.
+    const get = tier.get.bind(tier);
+    let looks = 0;
+    tier.get = async (key: string) => {
+      const found = await get(key);
+      if (++looks === 1) tier.stored.set(KEY, { images: theirs, bytes: 10, ttlMs: 30_000 });
+      return found;
+    };
+    const cache = new ListingCache({ ttlMs: 60_000, maxBytes: 10_000, shared: tier });
+    const walk = walker([image('mine')]);
+    expect(await cache.read(KEY, walk)).toEqual(theirs);
+    expect(walk).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(tier.callsOf('release')).toHaveLength(1));
+    expect(tier.claims.size).toBe(0);
+    expect(cache.counts).toEqual({ hits: 0, misses: 1, sharedHits: 1, walks: 0 });
+  });
+
+  it('renews its claim while a long walk runs', async () => {
+    const tier = new FakeTier();
+    const cache = new ListingCache({ ttlMs: 60_000, maxBytes: 10_000, shared: tier, claimMs: 30 });
+    const done = deferred<Walked>();
+    const read = cache.read(KEY, () => done.promise);
+    await vi.waitFor(() => expect(tier.callsOf('renew').length).toBeGreaterThanOrEqual(2));
+    done.resolve({ images: [image('slow')], bytes: 10 });
+    expect(await read).toEqual([image('slow')]);
+    const renewed = tier.callsOf('renew').length;
+    await vi.waitFor(() => expect(tier.callsOf('release')).toHaveLength(1));
+    // No renewal after the walk ended.
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(tier.callsOf('renew')).toHaveLength(renewed);
   });
 
   it('a tier that is down (answers nothing, grants every claim, stores nothing) degrades to walking here', async () => {
@@ -170,7 +209,7 @@ describe('ListingCache with a shared tier', () => {
     // Kept in memory all the same: the next read asks neither the tier nor the upstream.
     expect(await cache.read(KEY, walk)).toEqual([image('w')]);
     expect(walk).toHaveBeenCalledTimes(1);
-    expect(tier.calls).toEqual([`get ${KEY}`, `claim ${KEY}`, `put ${KEY}`, `release ${KEY}`]);
+    expect(tier.calls).toEqual([`get ${KEY}`, `claim ${KEY}`, `get ${KEY}`, `put ${KEY}`, `release ${KEY}`]);
     expect(cache.counts).toEqual({ hits: 1, misses: 1, sharedHits: 0, walks: 1 });
   });
 

@@ -119,7 +119,8 @@ describe('RateBudget in process (no Redis)', () => {
     expect(refusal.message).toContain(`for the next ${WINDOW_MS + 1 - 200} ms`);
     // Like the cloud's own 429 (src/upstream/errors.ts): no HTTP status of its own, the response stays 200.
     expect(refusal.extensions?.http).toBeUndefined();
-    expect(refusal.message).toMatch(/UPSTREAM_RATE_LIMIT=1\b/);
+    // The server's configuration is not the caller's business.
+    expect(refusal.message).not.toMatch(/UPSTREAM_RATE|WAIT_MS/);
     // At once: it never waited.
     expect(budget.waited).toBe(0);
     expect(budget.refused).toBe(1);
@@ -155,7 +156,7 @@ describe('RateBudget in process (no Redis)', () => {
   });
 });
 
-const redisConfig = (url: string, keyPrefix: string): RedisConfig => ({ url, keyPrefix, commandTimeoutMs: 200, maxValueBytes: 2 ** 20 });
+const redisConfig = (url: string, keyPrefix: string): RedisConfig => ({ url, keyPrefix, commandTimeoutMs: 1000, maxValueBytes: 2 ** 20 });
 
 describe.skipIf(!HAS_REDIS)('RateBudget shared through Redis', () => {
   let redis: RedisServer;

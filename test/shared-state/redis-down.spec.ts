@@ -92,7 +92,7 @@ const env = (url: string): Record<string, string> => ({
   SNAPSHOT_TTL_MS: '1000',
   CACHE_TTL_MS: '1000',
   UPSTREAM_RATE_LIMIT: '200',
-  REDIS_TIMEOUT_MS: '100',
+  REDIS_TIMEOUT_MS: '1000',
   REDIS_KEY_PREFIX: 'down:',
 });
 
