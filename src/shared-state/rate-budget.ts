@@ -112,24 +112,42 @@ export class RateBudget implements CallBudget {
 
   async take(signal: AbortSignal): Promise<void> {
     const until = this.now() + this.config.waitMs;
-    let waited = false;
-    for (;;) {
-      const wait = await this.tryTake();
-      if (wait === 0) return;
-      if (this.now() + wait > until) {
-        this.refused++;
-        throw new CloudImagesError(
-          ErrorCode.RATE_LIMITED,
-          `This server's budget of calls to the image service is spent for the next ${wait} ms, longer than a call may wait for it; try again shortly`,
-          undefined,
-          Math.max(1, Math.ceil(wait / 1000)),
-        );
+    let waiting = false;
+    try {
+      for (;;) {
+        const wait = await this.tryTake();
+        if (wait === 0) return;
+        // More calls of this process already wait than the whole budget could serve in UPSTREAM_RATE_WAIT_MS:
+        // this one would wait in vain (and hold its connection meanwhile), so it is refused now.
+        const crowded = !waiting && this.waiting >= this.maxWaiting;
+        if (crowded || this.now() + wait > until) throw this.refusal(crowded ? Math.max(wait, this.config.waitMs) : wait);
+        if (!waiting) {
+          this.waited++;
+          this.waiting++;
+          waiting = true;
+        }
+        // A little jitter, so the calls that waited for the same slot do not all ask for it at once.
+        await delay(wait + Math.floor(Math.random() * 5), undefined, { signal }).catch((error: unknown) => Promise.reject(signal.aborted ? signal.reason : error));
       }
-      if (!waited) this.waited++;
-      waited = true;
-      // A little jitter, so the calls that waited for the same slot do not all ask for it at once.
-      await delay(wait + Math.floor(Math.random() * 5), undefined, { signal }).catch((error: unknown) => Promise.reject(signal.aborted ? signal.reason : error));
+    } finally {
+      if (waiting) this.waiting--;
     }
+  }
+
+  /** Calls of this process waiting for the budget now, and the most that may: what the budget grants in UPSTREAM_RATE_WAIT_MS. */
+  private waiting = 0;
+  private get maxWaiting(): number {
+    return Math.max(1, Math.floor((this.config.perSecond * this.config.waitMs) / WINDOW_MS));
+  }
+
+  private refusal(waitMs: number): CloudImagesError {
+    this.refused++;
+    return new CloudImagesError(
+      ErrorCode.RATE_LIMITED,
+      `This server's budget of calls to the image service is spent for the next ${waitMs} ms, longer than a call may wait for it; try again shortly`,
+      undefined,
+      Math.max(1, Math.ceil(waitMs / 1000)),
+    );
   }
 
   /** 0 when granted, else the ms until a slot frees: in Redis, or here when there is none or it fails. */

@@ -44,6 +44,9 @@ export class SharedListings {
   async get(localKey: string): Promise<SharedListing | undefined> {
     const key = this.key(localKey);
     const found = await this.link.run(this.operation('read'), (redis) => redis.multi().getBuffer(key).pttl(key).exec());
+    // A command of the transaction that failed (e.g. WRONGTYPE) is a fallback too, not a silent miss.
+    const failed = found?.find(([error]) => error)?.[0];
+    if (failed) this.link.fellBack(this.operation('read'), failed);
     const value = found?.[0]?.[1] as Buffer | null | undefined;
     const ttlMs = found?.[1]?.[1] as number | undefined;
     if (!value || ttlMs === undefined || ttlMs <= 0) return undefined;

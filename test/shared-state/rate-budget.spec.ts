@@ -270,3 +270,22 @@ describe('the server over budget (UPSTREAM_RATE_LIMIT=2, UPSTREAM_RATE_WAIT_MS=0
     expect(api.emulator.apiRequests).toHaveLength(2);
   });
 });
+
+describe('RateBudget when more calls wait than it could serve in time', () => {
+  it('refuses a newcomer at once instead of letting it wait in vain', async () => {
+    // 1 per window, three windows of waiting: the budget serves 3 waiting calls in that time, no more.
+    const budget = new RateBudget({ perSecond: 1, waitMs: 3 * WINDOW_MS });
+    const gone = new AbortController();
+    await budget.take(gone.signal);
+    const waiters = [budget.take(gone.signal), budget.take(gone.signal), budget.take(gone.signal)].map((take) => take.catch((error: unknown) => error));
+    await vi.waitFor(() => expect(budget.waited).toBe(3));
+    const started = performance.now();
+    const newcomer = await budget.take(gone.signal).catch((error: unknown) => error);
+    expect(newcomer).toBeInstanceOf(CloudImagesError);
+    expect((newcomer as CloudImagesError).code).toBe(ErrorCode.RATE_LIMITED);
+    expect(performance.now() - started).toBeLessThan(WINDOW_MS / 2);
+    expect(budget.refused).toBe(1);
+    gone.abort(new Error('test over'));
+    for (const waiter of await Promise.all(waiters)) expect((waiter as Error).message).toBe('test over');
+  });
+});
