@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RateBudget } from '../../src/shared-state/rate-budget.js';
 import { CloudImagesClient, type CallBudget, type ClientOptions } from '../../src/upstream/client.js';
 import { ClientGone, CloudImagesError, ErrorCode } from '../../src/upstream/errors.js';
-import { reply, startStubUpstream, type StubHandler, type StubUpstream } from '../helpers/stub-upstream.js';
+import { useStubClients } from '../helpers/stub-clients.js';
+import { reply, type StubHandler } from '../helpers/stub-upstream.js';
 
 /**
  * The client and its budget of upstream calls (CallBudget), against the stub upstream: every
@@ -17,27 +18,8 @@ const CREDENTIALS = { token: 'tok' };
 const REGION = 'cn-north-4';
 const OPEN_MS = 50;
 
-let stub: StubUpstream;
-const clients: CloudImagesClient[] = [];
-beforeAll(async () => {
-  stub = await startStubUpstream();
-});
-afterEach(async () => {
-  stub.reset();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await stub.close();
-});
-
-function client(options: Partial<ClientOptions>): CloudImagesClient {
-  const created = new CloudImagesClient(
-    { endpoint: stub.url, timeoutMs: 2_000, maxAttempts: 1, retryBaseDelayMs: 1, totalBudgetMs: 10_000, breakerFailures: 2, breakerOpenMs: 10_000, ...options },
-    () => 0.5,
-  );
-  clients.push(created);
-  return created;
-}
+const stubbed = useStubClients({ retryBaseDelayMs: 1, breakerFailures: 2, breakerOpenMs: 10_000 }, () => 0.5);
+const client = (options: Partial<ClientOptions> = {}): CloudImagesClient => stubbed.client(options);
 
 /**
  * A scripted budget: grants, refuses with RATE_LIMITED, or waits on the call's signal (and fails
@@ -45,13 +27,13 @@ function client(options: Partial<ClientOptions>): CloudImagesClient {
  */
 class FakeBudget implements CallBudget {
   mode: 'grant' | 'refuse' | 'wait' = 'grant';
-  /** stub.requests.length at each take: what had been sent before it. */
+  /** stubbed.stub.requests.length at each take: what had been sent before it. */
   readonly takes: number[] = [];
   /** Takes currently waiting (mode 'wait'). */
   waiting = 0;
 
   async take(signal: AbortSignal): Promise<void> {
-    this.takes.push(stub.requests.length);
+    this.takes.push(stubbed.stub.requests.length);
     if (this.mode === 'refuse') throw new CloudImagesError(ErrorCode.RATE_LIMITED, 'budget spent (fake)', undefined, 1);
     if (this.mode === 'wait') {
       this.waiting++;
@@ -82,9 +64,9 @@ async function failure(call: Promise<unknown>): Promise<CloudImagesError> {
 
 /** Opens the breaker of `c` (breakerFailures 2) with two 503s; the stub then has 2 requests. */
 async function openBreaker(c: CloudImagesClient): Promise<void> {
-  stub.enqueue(unavailable(), unavailable());
+  stubbed.stub.enqueue(unavailable(), unavailable());
   for (let i = 0; i < 2; i++) expect((await failure(c.listImages(CREDENTIALS, REGION))).code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
-  expect(stub.requests).toHaveLength(2);
+  expect(stubbed.stub.requests).toHaveLength(2);
   expect(c.breakerState.state).toBe('open');
 }
 
@@ -92,9 +74,9 @@ describe('each attempt takes the budget once', () => {
   it('a 503 then a 200 with maxAttempts 2: two takes, two requests, each take before its request', async () => {
     const budget = new FakeBudget();
     const c = client({ budget, maxAttempts: 2 });
-    stub.enqueue(unavailable(), ok());
+    stubbed.stub.enqueue(unavailable(), ok());
     await expect(c.listImages(CREDENTIALS, REGION)).resolves.toMatchObject({ images: [] });
-    expect(stub.requests).toHaveLength(2);
+    expect(stubbed.stub.requests).toHaveLength(2);
     // The first take saw nothing sent, the retry's take saw exactly the first attempt.
     expect(budget.takes).toEqual([0, 1]);
   });
@@ -102,9 +84,9 @@ describe('each attempt takes the budget once', () => {
   it('a retry after a 429 with Retry-After takes the budget again', async () => {
     const budget = new FakeBudget();
     const c = client({ budget, maxAttempts: 3 });
-    stub.enqueue(reply(429, { error_code: 'APIGW.0308', error_msg: 'throttled' }, { 'retry-after': '0' }), unavailable(), ok());
+    stubbed.stub.enqueue(reply(429, { error_code: 'APIGW.0308', error_msg: 'throttled' }, { 'retry-after': '0' }), unavailable(), ok());
     await c.listImages(CREDENTIALS, REGION);
-    expect(stub.requests).toHaveLength(3);
+    expect(stubbed.stub.requests).toHaveLength(3);
     expect(budget.takes).toEqual([0, 1, 2]);
   });
 
@@ -112,9 +94,9 @@ describe('each attempt takes the budget once', () => {
     const budget = new RateBudget({ perSecond: 1, waitMs: 0 });
     const c = client({ budget });
     await c.listImages(CREDENTIALS, REGION);
-    expect(stub.requests).toHaveLength(1);
+    expect(stubbed.stub.requests).toHaveLength(1);
     expect((await failure(c.listImages(CREDENTIALS, REGION))).code).toBe(ErrorCode.RATE_LIMITED);
-    expect(stub.requests).toHaveLength(1);
+    expect(stubbed.stub.requests).toHaveLength(1);
     expect(budget.refused).toBe(1);
   });
 });
@@ -127,7 +109,7 @@ describe('a budget refusal', () => {
     const error = await failure(c.listImages(CREDENTIALS, REGION));
     expect(error.code).toBe(ErrorCode.RATE_LIMITED);
     expect(error.retryAfterSeconds).toBe(1);
-    expect(stub.requests).toHaveLength(0);
+    expect(stubbed.stub.requests).toHaveLength(0);
     expect(budget.takes).toEqual([0]);
   });
 
@@ -137,11 +119,11 @@ describe('a budget refusal', () => {
     const c = client({ budget, breakerFailures: 2 });
     for (let i = 0; i < 6; i++) expect((await failure(c.listImages(CREDENTIALS, REGION))).code).toBe(ErrorCode.RATE_LIMITED);
     expect(budget.takes).toHaveLength(6);
-    expect(stub.requests).toHaveLength(0);
+    expect(stubbed.stub.requests).toHaveLength(0);
     expect(c.breakerState).toEqual({ state: 'closed' });
     budget.mode = 'grant';
     await expect(c.listImages(CREDENTIALS, REGION)).resolves.toMatchObject({ images: [] });
-    expect(stub.requests).toHaveLength(1);
+    expect(stubbed.stub.requests).toHaveLength(1);
   });
 
   it('never opens the breaker (real RateBudget, limit 1, no wait)', async () => {
@@ -150,7 +132,7 @@ describe('a budget refusal', () => {
     await c.listImages(CREDENTIALS, REGION);
     for (let i = 0; i < 5; i++) expect((await failure(c.listImages(CREDENTIALS, REGION))).code).toBe(ErrorCode.RATE_LIMITED);
     expect(budget.refused).toBe(5);
-    expect(stub.requests).toHaveLength(1);
+    expect(stubbed.stub.requests).toHaveLength(1);
     expect(c.breakerState).toEqual({ state: 'closed' });
   });
 });
@@ -165,22 +147,22 @@ describe('a half-open breaker', () => {
 
     budget.mode = 'refuse';
     expect((await failure(c.listImages(CREDENTIALS, REGION))).code).toBe(ErrorCode.RATE_LIMITED);
-    expect(stub.requests).toHaveLength(2);
+    expect(stubbed.stub.requests).toHaveLength(2);
     expect(c.breakerState.state).toBe('half-open');
 
     // The real probe: it reaches the stub, and its one 503 opens the breaker again at once (a
     // closed breaker would need breakerFailures of them).
     budget.mode = 'grant';
-    stub.enqueue(unavailable());
+    stubbed.stub.enqueue(unavailable());
     expect((await failure(c.listImages(CREDENTIALS, REGION))).code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
-    expect(stub.requests).toHaveLength(3);
+    expect(stubbed.stub.requests).toHaveLength(3);
     expect(c.breakerState.state).toBe('open');
 
     // And a successful probe closes it.
     await sleep(OPEN_MS + 10);
     expect(c.breakerState.state).toBe('half-open');
     await expect(c.listImages(CREDENTIALS, REGION)).resolves.toMatchObject({ images: [] });
-    expect(stub.requests).toHaveLength(4);
+    expect(stubbed.stub.requests).toHaveLength(4);
     expect(c.breakerState).toEqual({ state: 'closed' });
   });
 
@@ -197,13 +179,13 @@ describe('a half-open breaker', () => {
     await expect.poll(() => budget.waiting).toBe(1);
     controller.abort(new ClientGone());
     expect(await call).toBeInstanceOf(ClientGone);
-    expect(stub.requests).toHaveLength(2);
+    expect(stubbed.stub.requests).toHaveLength(2);
     expect(c.breakerState.state).toBe('half-open');
 
     budget.mode = 'grant';
-    stub.enqueue(unavailable());
+    stubbed.stub.enqueue(unavailable());
     await failure(c.listImages(CREDENTIALS, REGION));
-    expect(stub.requests).toHaveLength(3);
+    expect(stubbed.stub.requests).toHaveLength(3);
     expect(c.breakerState.state).toBe('open');
   });
 });
@@ -220,7 +202,7 @@ describe('an open breaker', () => {
       expect(error.message).toMatch(/circuit breaker/);
     }
     expect(budget.takes).toHaveLength(2);
-    expect(stub.requests).toHaveLength(2);
+    expect(stubbed.stub.requests).toHaveLength(2);
   });
 
   it('leaves a real RateBudget untouched (its one slot is still there once the breaker closes)', async () => {
@@ -232,7 +214,7 @@ describe('an open breaker', () => {
     await sleep(OPEN_MS + 10);
     // The probe gets the third slot (the window is 1.2 s: none of the first two has left it).
     await expect(c.listImages(CREDENTIALS, REGION)).resolves.toMatchObject({ images: [] });
-    expect(stub.requests).toHaveLength(3);
+    expect(stubbed.stub.requests).toHaveLength(3);
     expect(budget.refused).toBe(0);
   });
 });
@@ -249,14 +231,14 @@ describe('cancellation and the budget', () => {
     plain.abort();
     expect((await failure(c.listImages(CREDENTIALS, REGION, {}, plain.signal))).code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
     expect(budget.takes).toEqual([]);
-    expect(stub.requests).toHaveLength(0);
+    expect(stubbed.stub.requests).toHaveLength(0);
   });
 
   it('a signal aborted while a real RateBudget makes the call wait ends it promptly with its reason, sending nothing', async () => {
     const budget = new RateBudget({ perSecond: 1, waitMs: 5_000 });
     const c = client({ budget, breakerFailures: 1 });
     await c.listImages(CREDENTIALS, REGION);
-    expect(stub.requests).toHaveLength(1);
+    expect(stubbed.stub.requests).toHaveLength(1);
 
     const controller = new AbortController();
     const call = failure(c.listImages(CREDENTIALS, REGION, {}, controller.signal));
@@ -267,7 +249,7 @@ describe('cancellation and the budget', () => {
     controller.abort(reason);
     expect(await call).toBe(reason);
     expect(performance.now() - aborted).toBeLessThan(200);
-    expect(stub.requests).toHaveLength(1);
+    expect(stubbed.stub.requests).toHaveLength(1);
     expect(budget.refused).toBe(0);
     // No outage counted (breakerFailures 1 would have opened it).
     expect(c.breakerState).toEqual({ state: 'closed' });
@@ -287,7 +269,7 @@ describe('cancellation and the budget', () => {
       expect(performance.now() - aborted).toBeLessThan(200);
     }
     expect(budget.takes).toHaveLength(3);
-    expect(stub.requests).toHaveLength(0);
+    expect(stubbed.stub.requests).toHaveLength(0);
     expect(c.breakerState).toEqual({ state: 'closed' });
   });
 
@@ -298,7 +280,7 @@ describe('cancellation and the budget', () => {
     const started = performance.now();
     expect((await failure(c.listImages(CREDENTIALS, REGION))).code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
     expect(performance.now() - started).toBeLessThan(1_000);
-    expect(stub.requests).toHaveLength(0);
+    expect(stubbed.stub.requests).toHaveLength(0);
     expect(c.breakerState).toEqual({ state: 'closed' });
   });
 });

@@ -1,32 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloudImagesClient, type ClientOptions } from '../../src/upstream/client.js';
 import { ClientGone, CloudImagesError, ErrorCode } from '../../src/upstream/errors.js';
-import { reply, startStubUpstream, type StubHandler, type StubUpstream } from '../helpers/stub-upstream.js';
+import { useStubClients } from '../helpers/stub-clients.js';
+import { reply, type StubHandler } from '../helpers/stub-upstream.js';
 
 /** The client's clocks: the per-attempt timeout leaves out the wait for a pooled connection; a signal ends a call at once. */
 
 const CREDENTIALS = { token: 'tok' };
 const IMAGES = { images: [] };
 
-let stub: StubUpstream;
-const clients: CloudImagesClient[] = [];
-beforeAll(async () => {
-  stub = await startStubUpstream();
-});
-afterEach(async () => {
-  stub.reset();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await stub.close();
-});
-
-function client(options: Partial<ClientOptions>): CloudImagesClient {
-  const created = new CloudImagesClient({ endpoint: stub.url, timeoutMs: 2_000, maxAttempts: 1, retryBaseDelayMs: 10, totalBudgetMs: 10_000, ...options });
-  clients.push(created);
-  return created;
-}
+const stubbed = useStubClients({});
+const client = (options: Partial<ClientOptions> = {}): CloudImagesClient => stubbed.client(options);
 
 const slow =
   (ms: number, status = 200, body: unknown = IMAGES): StubHandler =>
@@ -38,14 +23,14 @@ describe('per-attempt timeout', () => {
   it('counts from the moment the request is on a connection, not while it waits for one', async () => {
     // One connection: the second call waits ~300 ms for it, then takes ~300 ms itself; 450 ms each is enough.
     const one = client({ maxInFlight: 1, timeoutMs: 450 });
-    stub.setFallback(slow(300));
+    stubbed.stub.setFallback(slow(300));
     const results = await Promise.allSettled([one.listImages(CREDENTIALS, 'cn-north-4', { limit: 1 }), one.listImages(CREDENTIALS, 'cn-north-4', { limit: 2 })]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
-    expect(stub.requests).toHaveLength(2);
+    expect(stubbed.stub.requests).toHaveLength(2);
   });
 
   it('still times out an attempt that takes too long on its connection', async () => {
-    stub.setFallback(slow(600));
+    stubbed.stub.setFallback(slow(600));
     const error = await client({ timeoutMs: 150 })
       .listImages(CREDENTIALS, 'cn-north-4', {})
       .catch((e: unknown) => e);
@@ -56,11 +41,11 @@ describe('per-attempt timeout', () => {
 
 describe('cancellation by signal', () => {
   it('ends an attempt in flight at once with the signal’s reason', async () => {
-    stub.setFallback(() => {});
+    stubbed.stub.setFallback(() => {});
     const controller = new AbortController();
     const started = performance.now();
     const call = client({}).listImages(CREDENTIALS, 'cn-north-4', {}, controller.signal);
-    await expect.poll(() => stub.requests.length).toBe(1);
+    await expect.poll(() => stubbed.stub.requests.length).toBe(1);
     const reason = new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, 'past the deadline');
     controller.abort(reason);
     await expect(call).rejects.toBe(reason);
@@ -68,25 +53,25 @@ describe('cancellation by signal', () => {
   });
 
   it('ends a backoff wait at once, without another attempt', async () => {
-    stub.setFallback(reply(503, 'busy', { 'retry-after': '30' }));
+    stubbed.stub.setFallback(reply(503, 'busy', { 'retry-after': '30' }));
     const controller = new AbortController();
     const call = client({ maxAttempts: 3, totalBudgetMs: 60_000 }).listImages(CREDENTIALS, 'cn-north-4', {}, controller.signal);
-    await expect.poll(() => stub.requests.length).toBe(1);
+    await expect.poll(() => stubbed.stub.requests.length).toBe(1);
     await sleep(50);
     const started = performance.now();
     controller.abort(new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, 'past the deadline'));
     await expect(call).rejects.toThrow('past the deadline');
     expect(performance.now() - started).toBeLessThan(500);
-    expect(stub.requests).toHaveLength(1);
+    expect(stubbed.stub.requests).toHaveLength(1);
   });
 
   it('a call cancelled by its caller does not count against the breaker', async () => {
-    stub.setFallback(() => {});
+    stubbed.stub.setFallback(() => {});
     const breaking = client({ breakerFailures: 1, breakerOpenMs: 60_000 });
     for (let i = 0; i < 3; i++) {
       const controller = new AbortController();
       const call = breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: i + 1 }, controller.signal);
-      await expect.poll(() => stub.requests.length).toBe(i + 1);
+      await expect.poll(() => stubbed.stub.requests.length).toBe(i + 1);
       controller.abort(new ClientGone());
       await expect(call).rejects.toBeInstanceOf(ClientGone);
     }
@@ -94,25 +79,25 @@ describe('cancellation by signal', () => {
   });
 
   it('a call whose budget runs out before the upstream answers counts as an outage: a hanging upstream opens the breaker', async () => {
-    stub.setFallback(() => {});
+    stubbed.stub.setFallback(() => {});
     const breaking = client({ timeoutMs: 400, totalBudgetMs: 150, breakerFailures: 2, breakerOpenMs: 60_000 });
     for (let i = 0; i < 2; i++) await expect(breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: i + 1 })).rejects.toThrow();
     expect(breaking.breakerState.state).toBe('open');
     const refused = await breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: 9 }).catch((e: unknown) => e);
     expect((refused as CloudImagesError).message).toMatch(/circuit breaker/);
-    expect(stub.requests).toHaveLength(2);
+    expect(stubbed.stub.requests).toHaveLength(2);
   });
 
   it('a half-open probe its caller cancels keeps the breaker open', async () => {
-    stub.setFallback(reply(503, 'down'));
+    stubbed.stub.setFallback(reply(503, 'down'));
     const breaking = client({ breakerFailures: 1, breakerOpenMs: 100 });
     await expect(breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: 1 })).rejects.toThrow();
     expect(breaking.breakerState.state).toBe('open');
     await expect.poll(() => breaking.breakerState.state, { timeout: 2_000, interval: 20 }).toBe('half-open');
-    stub.setFallback(() => {});
+    stubbed.stub.setFallback(() => {});
     const controller = new AbortController();
     const probe = breaking.listImages(CREDENTIALS, 'cn-north-4', { limit: 2 }, controller.signal);
-    await expect.poll(() => stub.requests.length).toBe(2);
+    await expect.poll(() => stubbed.stub.requests.length).toBe(2);
     controller.abort(new ClientGone());
     await expect(probe).rejects.toBeInstanceOf(ClientGone);
     expect(breaking.breakerState.state).toBe('open');
