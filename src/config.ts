@@ -122,7 +122,7 @@ export interface RedisConfig {
   keyPrefix: string;
   /** REDIS_TIMEOUT_MS, default 500: the most one Redis command may take before the request goes on without Redis. */
   commandTimeoutMs: number;
-  /** REDIS_MAX_VALUE_MB, default 16: a snapshot or page larger than this (compressed) is not written to Redis. */
+  /** REDIS_MAX_VALUE_MB, default 8: a snapshot or page larger than this (compressed) is not written to Redis. */
   maxValueBytes: number;
 }
 
@@ -591,7 +591,7 @@ function redisFrom(e: Parsed): RedisConfig | undefined {
     url: e.REDIS_URL,
     keyPrefix: e.REDIS_KEY_PREFIX ?? 'cloudimages:',
     commandTimeoutMs: e.REDIS_TIMEOUT_MS ?? 500,
-    maxValueBytes: (e.REDIS_MAX_VALUE_MB ?? 16) * 2 ** 20,
+    maxValueBytes: (e.REDIS_MAX_VALUE_MB ?? 8) * 2 ** 20,
   };
 }
 

@@ -312,7 +312,7 @@ describe('scale-out settings: REDIS_*, CACHE_*, UPSTREAM_RATE_*, FEDERATION', ()
       url: 'redis://:hunter2@cache.internal:6380/2',
       keyPrefix: 'cloudimages:',
       commandTimeoutMs: 500,
-      maxValueBytes: 16 * 2 ** 20,
+      maxValueBytes: 8 * 2 ** 20,
     });
     expect(loadConfig({ REDIS_URL: ' rediss://cache.internal ' }).redis?.url).toBe('rediss://cache.internal');
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'prod:api:', REDIS_TIMEOUT_MS: '50', REDIS_MAX_VALUE_MB: '4' }).redis).toEqual({

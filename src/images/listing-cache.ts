@@ -10,7 +10,9 @@ import type { ImageInfo } from '../upstream/wire.js';
  * first, expired ones are swept); concurrent reads of one key share one walk.
  * With a shared tier (Redis, REDIS_URL) a miss looks there before walking, a walk is written there
  * before its readers get it, and an instance that finds another one walking the same key (its
- * claim, renewed while it walks) waits for that result instead, at most `maxWaitMs`. Written here
+ * claim, renewed while it walks) waits for that result instead, as long as the claim is held (at
+ * most `maxWaitMs`); when that walk ends with nothing shared (it failed, or its listing was too
+ * large for the tier), the waiters walk at once, in parallel, not one after another. Written here
  * because the bound is in bytes of upstream data, which lru-cache would need to be told anyway, and
  * the coalescing is most of the logic.
  */
@@ -22,23 +24,28 @@ export interface ListingCacheOptions {
   shared?: SharedTier | undefined;
   /** How long a claim on a key in the shared tier lasts unless renewed (it is, every third of it, while the walk runs). */
   claimMs?: number;
-  /** How long an instance waits for another one's walk before walking itself. */
+  /** Most time an instance waits for another one's walk, however long it renews its claim (a safety bound). */
   maxWaitMs?: number;
 }
 
 /** The right to walk a key for all instances; renew it while walking, release it after. */
 export interface Claim {
   renew(): Promise<void>;
-  release(): Promise<void>;
+  /** `shared`: the result is in the tier. Otherwise the waiters are told to walk on their own. */
+  release(shared: boolean): Promise<void>;
 }
+
+/** Whether another instance walks a key: `held`, `unshared` (its walk just ended with nothing in the tier), or `free`. */
+export type ClaimState = 'held' | 'unshared' | 'free';
 
 /** A tier shared between instances; each method answers as if it were empty (and claims free) when it fails. */
 export interface SharedTier {
   get(key: string): Promise<{ images: ImageInfo[]; bytes: number; ttlMs: number } | undefined>;
-  put(key: string, images: readonly ImageInfo[], ttlMs: number): Promise<void>;
-  /** The claim, or undefined when another instance holds it. */
+  /** Whether the listing was stored (a listing too large, or a tier that fails, stores nothing). */
+  put(key: string, images: readonly ImageInfo[], ttlMs: number): Promise<boolean>;
+  /** The claim, or undefined when another instance holds it (or just ended its walk unshared). */
   claim(key: string, ms: number): Promise<Claim | undefined>;
-  claimed(key: string): Promise<boolean>;
+  claimed(key: string): Promise<ClaimState>;
 }
 
 /** A claim that holds nothing: when the tier cannot say, this instance walks without one. */
@@ -145,43 +152,49 @@ export class ListingCache {
     if (!shared || ttlMs <= 0) return { ...(await this.walk(walk)), ttlMs };
     const found = await shared.get(key);
     if (found) return this.sharedHit(found);
-    const claimed = await this.claimOrAwait(shared, key, this.now() + (this.options.maxWaitMs ?? 20_000));
+    const claimed = await this.claimOrAwait(shared, key, this.now() + (this.options.maxWaitMs ?? 120_000));
     if (!('renew' in claimed)) return this.sharedHit(claimed);
     // The walk that held the claim may have ended between this instance's look and its claim.
     const again = await shared.get(key);
     if (again) {
-      void claimed.release();
+      void claimed.release(true);
       return this.sharedHit(again);
     }
     const claimMs = this.claimMs;
     const renewing = setInterval(() => void claimed.renew(), Math.max(1, Math.floor(claimMs / 3)));
     renewing.unref();
+    let stored = false;
     try {
       const walked = await this.walk(walk);
       // In the shared tier before any reader has it, so the next request on any instance finds it.
-      await shared.put(key, walked.images, ttlMs);
+      stored = await shared.put(key, walked.images, ttlMs);
       return { ...walked, ttlMs };
     } finally {
       clearInterval(renewing);
-      void claimed.release();
+      void claimed.release(stored);
     }
   }
 
   /**
    * The claim on `key`, or the listing another instance's walk put there while this one waited
-   * (polling while that claim is held); NO_CLAIM when `until` passes first.
+   * (polling while that claim is held); NO_CLAIM (walk without one) when that walk ended with
+   * nothing shared, or when `until` passes first.
    */
   private async claimOrAwait(shared: SharedTier, key: string, until: number): Promise<Claim | Loaded> {
-    const claim = await shared.claim(key, this.claimMs);
-    if (claim) return claim;
-    while (this.now() < until) {
-      await delay(POLL_MS);
-      const found = await shared.get(key);
-      if (found) return found;
-      // Their walk failed or ended without a result: claim it here (or wait for whoever did).
-      if (!(await shared.claimed(key))) return this.claimOrAwait(shared, key, until);
+    for (;;) {
+      const claim = await shared.claim(key, this.claimMs);
+      if (claim) return claim;
+      let state: ClaimState = 'held';
+      while (state === 'held') {
+        if (this.now() >= until) return NO_CLAIM;
+        await delay(POLL_MS);
+        const found = await shared.get(key);
+        if (found) return found;
+        state = await shared.claimed(key);
+      }
+      if (state === 'unshared') return NO_CLAIM;
+      // Their claim lapsed without a result: claim it here (or wait for whoever does).
     }
-    return NO_CLAIM;
   }
 
   private get claimMs(): number {
@@ -203,6 +216,7 @@ export class ListingCache {
     if (now - this.swept >= SWEEP_EVERY_MS) this.sweep(now);
     const bytes = loaded.bytes + ENTRY_OVERHEAD + 2 * key.length;
     // One listing larger than the whole bound is served to its readers but not kept.
+    this.drop(key);
     if (loaded.ttlMs <= 0 || bytes > this.options.maxBytes) return;
     this.entries.set(key, { images: loaded.images, bytes, expiresAt: now + loaded.ttlMs });
     this.bytes += bytes;
@@ -230,12 +244,12 @@ export class ListingCache {
 function forgiving(tier: SharedTier): SharedTier {
   return {
     get: (key) => tier.get(key).catch(() => undefined),
-    put: (key, images, ttlMs) => tier.put(key, images, ttlMs).catch(() => undefined),
+    put: (key, images, ttlMs) => tier.put(key, images, ttlMs).catch(() => false),
     claim: (key, ms) =>
       tier.claim(key, ms).then(
-        (claim) => claim && { renew: () => claim.renew().catch(() => undefined), release: () => claim.release().catch(() => undefined) },
+        (claim) => claim && { renew: () => claim.renew().catch(() => undefined), release: (shared) => claim.release(shared).catch(() => undefined) },
         () => NO_CLAIM,
       ),
-    claimed: (key) => tier.claimed(key).catch(() => false),
+    claimed: (key) => tier.claimed(key).catch((): ClaimState => 'free'),
   };
 }

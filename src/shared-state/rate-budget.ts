@@ -168,7 +168,7 @@ export class RateBudget implements CallBudget {
           this.link.fellBack('rate_limit', error);
         }
       } else {
-        this.link.fellBack('rate_limit', new Error('not connected'));
+        this.link.fellBack('rate_limit', this.link.notReady);
       }
     }
     return this.local.take(this.now());

@@ -8,18 +8,22 @@ import type { RedisConfig } from '../config.js';
  * (REDIS_TIMEOUT_MS), nothing queues while the connection is down (ioredis's offline queue is off),
  * and a failed or slow command is a fallback (the caller goes on without Redis), counted per
  * operation and logged as a warning at most once per WARN_EVERY_MS. A Redis that hangs rather than
- * dies (the connection open, nothing answered) costs each request at most one timeout: after
- * FAILURES_TO_REST failures in a row Redis is left alone for REST_MS, and a connection silent for
- * SOCKET_SILENCE_FACTOR timeouts while a command waits is dropped (and redialled). ioredis
- * reconnects on its own; the first command after that uses Redis again.
+ * dies (the connection open, nothing answered) costs a few timeouts in all, not one per step of
+ * every request: after FAILURES_TO_REST failures in a row Redis is left alone for REST_MS, and a
+ * connection silent for SOCKET_SILENCE_MS while a command waits is dropped (and redialled). ioredis
+ * reconnects on its own; the first command after that uses Redis again. Times are monotonic.
  */
 
 const WARN_EVERY_MS = 10_000;
 /** Failures in a row after which Redis is not asked for REST_MS. */
 const FAILURES_TO_REST = 3;
 const REST_MS = 5_000;
-/** A connection with a command waiting and nothing received for this many command timeouts is dropped. */
-const SOCKET_SILENCE_FACTOR = 5;
+/**
+ * A connection with a command waiting and nothing received for this long is dropped: long enough
+ * for a large value to be written on a modest link (the command timeout already fails the command
+ * itself), short enough that a hung server is redialled.
+ */
+const SOCKET_SILENCE_MS = 10_000;
 
 /** What the rest of the server does without Redis, named for metrics and logs. */
 export type SharedOperation = 'snapshot_read' | 'snapshot_write' | 'page_read' | 'page_write' | 'lock' | 'rate_limit';
@@ -45,11 +49,12 @@ export class RedisLink {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       // A hung server (connection open, nothing answered) is noticed and redialled.
-      socketTimeout: SOCKET_SILENCE_FACTOR * config.commandTimeoutMs,
+      socketTimeout: Math.max(SOCKET_SILENCE_MS, 5 * config.commandTimeoutMs),
       // Keep trying to reconnect, at most every 2 s.
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
       // A primary demoted to replica after a failover refuses writes: reconnect (to the new primary, behind the same address).
-      reconnectOnError: (error) => (/READONLY/.test(error.message) ? 2 : false),
+      // (1: reconnect only; the command has already failed and the request went on without it.)
+      reconnectOnError: (error) => (/READONLY/.test(error.message) ? 1 : false),
       lazyConnect: true,
     });
     this.client.on('ready', () => {
@@ -71,7 +76,7 @@ export class RedisLink {
 
   /** Whether Redis is used now: connected, and not resting after failures in a row. */
   get ready(): boolean {
-    return this.client.status === 'ready' && Date.now() >= this.restingUntil;
+    return this.client.status === 'ready' && performance.now() >= this.restingUntil;
   }
 
   /** Bytes written to Redis and not yet sent (a slow or hung server lets them pile up). */
@@ -79,10 +84,15 @@ export class RedisLink {
     return this.client.stream?.writableLength ?? 0;
   }
 
+  /** Why Redis is not in use now. */
+  get notReady(): Error {
+    return new Error(this.client.status === 'ready' ? 'left alone for a few seconds after failures in a row' : `not connected (${this.client.status})`);
+  }
+
   /** Runs one command; undefined (and a counted fallback) when Redis is down, slow or failing. */
   async run<T>(operation: SharedOperation, command: (redis: Redis) => Promise<T>): Promise<T | undefined> {
     if (!this.ready) {
-      this.fellBack(operation, new Error(this.client.status === 'ready' ? 'resting after failures in a row' : `not connected (${this.client.status})`));
+      this.fellBack(operation, this.notReady);
       return undefined;
     }
     try {
@@ -98,9 +108,12 @@ export class RedisLink {
 
   /** Counts a failed command (a caller that sends its own, e.g. the rate budget, reports here). */
   failed(): void {
+    const now = performance.now();
+    // Commands sent before the rest began and failing during it say nothing new.
+    if (now < this.restingUntil) return;
     if (++this.failuresInARow < FAILURES_TO_REST) return;
     this.failuresInARow = 0;
-    this.restingUntil = Date.now() + REST_MS;
+    this.restingUntil = now + REST_MS;
   }
 
   /** Counts a command that succeeded. */
@@ -122,7 +135,7 @@ export class RedisLink {
 
   /** One warning per WARN_EVERY_MS, with what was done instead; never the URL (it may hold a password). */
   private trouble(operation: SharedOperation | 'connection', error: unknown): void {
-    const now = Date.now();
+    const now = performance.now();
     if (now - this.lastWarning < WARN_EVERY_MS) return;
     this.lastWarning = now;
     const reason = error instanceof Error ? error.message : String(error);

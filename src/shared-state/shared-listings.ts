@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { NO_CLAIM, type Claim } from '../images/listing-cache.js';
+import { NO_CLAIM, type Claim, type ClaimState } from '../images/listing-cache.js';
 import type { ImageInfo } from '../upstream/wire.js';
 import type { RedisLink, SharedOperation } from './redis-link.js';
 
@@ -26,6 +26,10 @@ export interface SharedListing {
 /** Compare-and-set scripts: a claim is renewed or released only by the instance whose token it holds. */
 const RENEW_IF_OURS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 const RELEASE_IF_OURS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const UNSHARE_IF_OURS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end return 0";
+/** Left in a claim's place when its walk ended with nothing stored, for UNSHARED_MS: waiters walk on their own. */
+const UNSHARED = 'unshared';
+const UNSHARED_MS = 2000;
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
@@ -62,20 +66,21 @@ export class SharedListings {
     }
   }
 
-  /** Stores a listing for `ttlMs`; one larger than REDIS_MAX_VALUE_MB compressed is not stored. */
-  async put(localKey: string, images: readonly ImageInfo[], ttlMs: number): Promise<void> {
-    if (ttlMs <= 0) return;
+  /** Stores a listing for `ttlMs`; one larger than REDIS_MAX_VALUE_MB compressed is not stored. Says whether it was. */
+  async put(localKey: string, images: readonly ImageInfo[], ttlMs: number): Promise<boolean> {
+    // Redis not in use, or not taking what was already written (slow or hung): keep it local, spare the work.
+    if (ttlMs <= 0 || !this.link.ready || this.link.backlog > this.link.config.maxValueBytes) return false;
     const value = await gzipped(JSON.stringify(images), { level: 1 });
-    // Too large to share; or Redis is not taking what was already written (slow or hung): keep it local.
-    if (value.length > this.link.config.maxValueBytes || this.link.backlog > this.link.config.maxValueBytes) return;
+    if (value.length > this.link.config.maxValueBytes) return false;
     const key = this.key(localKey);
-    await this.link.run(this.operation('write'), (redis) => redis.set(key, value, 'PX', ttlMs));
+    return (await this.link.run(this.operation('write'), (redis) => redis.set(key, value, 'PX', ttlMs))) === 'OK';
   }
 
   /**
    * Claims the walk of `localKey` for `ms` (a random token under `{key}:loading`, `SET NX PX`): the
    * claim, NO_CLAIM when Redis cannot say (this instance walks without one), or undefined when
-   * another instance holds it. Renewing and releasing touch the key only while it holds this token.
+   * another instance holds it. Renewing and releasing touch the key only while it holds this token;
+   * a release with nothing shared leaves UNSHARED there for a moment, so waiters walk at once.
    */
   async claim(localKey: string, ms: number): Promise<Claim | undefined> {
     const key = `${this.key(localKey)}:loading`;
@@ -87,15 +92,16 @@ export class SharedListings {
       renew: async () => {
         await this.link.run('lock', (redis) => redis.eval(RENEW_IF_OURS, 1, key, token, String(Math.max(1, ms))));
       },
-      release: async () => {
-        await this.link.run('lock', (redis) => redis.eval(RELEASE_IF_OURS, 1, key, token));
+      release: async (shared) => {
+        await this.link.run('lock', (redis) => (shared ? redis.eval(RELEASE_IF_OURS, 1, key, token) : redis.eval(UNSHARE_IF_OURS, 1, key, token, UNSHARED, String(UNSHARED_MS))));
       },
     };
   }
 
-  /** Whether another instance holds a claim on `localKey` (false when Redis cannot say). */
-  async claimed(localKey: string): Promise<boolean> {
-    return (await this.link.run('lock', (redis) => redis.exists(`${this.key(localKey)}:loading`))) === 1;
+  /** Whether another instance walks `localKey` (free when Redis cannot say). */
+  async claimed(localKey: string): Promise<ClaimState> {
+    const value = await this.link.run('lock', (redis) => redis.get(`${this.key(localKey)}:loading`));
+    return value === undefined || value === null ? 'free' : value === UNSHARED ? 'unshared' : 'held';
   }
 
   private operation(what: 'read' | 'write'): SharedOperation {

@@ -124,6 +124,9 @@ export class CloudImagesClient {
             // nothing about the upstream, and must neither count as an outage nor close a half-open breaker.
             if (cancel.aborted) throw new CancelledAttempt();
             await this.options.budget?.take(cancel);
+            // Again, in the same tick as the breaker's own check: the breaker may have started a
+            // half-open probe while this call waited, and cockatiel would hold it (deaf to its signal) until the probe ends.
+            this.breaker.throwIfOpen();
             return this.breaker.run(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(this.options.timeoutMs, deadline - Date.now()), cancel, headers)));
           });
         } catch (error) {

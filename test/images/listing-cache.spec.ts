@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ListingCache, type Claim, type SharedTier, type Walked } from '../../src/images/listing-cache.js';
+import { ListingCache, type Claim, type ClaimState, type SharedTier, type Walked } from '../../src/images/listing-cache.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 
 /**
@@ -36,6 +36,8 @@ class FakeTier implements SharedTier {
   readonly stored = new Map<string, { images: ImageInfo[]; bytes: number; ttlMs: number }>();
   /** Keys claimed (by this instance or, set by a test, by another one). */
   readonly claims = new Set<string>();
+  /** Keys whose walk (by another instance) just ended with nothing stored. */
+  readonly unshared = new Set<string>();
   readonly calls: string[] = [];
   /** Set by a test: the next `put` resolves only when this does. */
   putGate: Promise<void> | undefined;
@@ -53,9 +55,10 @@ class FakeTier implements SharedTier {
 
   async put(key: string, images: readonly ImageInfo[], ttlMs: number) {
     this.calls.push(`put ${key}`);
-    if (this.down) return;
+    if (this.down) return false;
     await this.putGate;
     this.stored.set(key, { images: [...images], bytes: JSON.stringify(images).length, ttlMs });
+    return true;
   }
 
   async claim(key: string): Promise<Claim | undefined> {
@@ -64,21 +67,21 @@ class FakeTier implements SharedTier {
       renew: async () => {
         this.calls.push(`renew ${key}`);
       },
-      release: async () => {
-        this.calls.push(`release ${key}`);
+      release: async (shared) => {
+        this.calls.push(`release ${key}${shared ? '' : ' unshared'}`);
         if (!this.down) this.claims.delete(key);
       },
     };
     if (this.down) return claim;
-    if (this.claims.has(key)) return undefined;
+    if (this.claims.has(key) || this.unshared.has(key)) return undefined;
     this.claims.add(key);
     return claim;
   }
 
-  async claimed(key: string) {
+  async claimed(key: string): Promise<ClaimState> {
     this.calls.push(`claimed ${key}`);
-    if (this.down) return false;
-    return this.claims.has(key);
+    if (this.down) return 'free';
+    return this.claims.has(key) ? 'held' : this.unshared.has(key) ? 'unshared' : 'free';
   }
 
   /** The calls of one method. */
@@ -209,7 +212,7 @@ describe('ListingCache with a shared tier', () => {
     // Kept in memory all the same: the next read asks neither the tier nor the upstream.
     expect(await cache.read(KEY, walk)).toEqual([image('w')]);
     expect(walk).toHaveBeenCalledTimes(1);
-    expect(tier.calls).toEqual([`get ${KEY}`, `claim ${KEY}`, `get ${KEY}`, `put ${KEY}`, `release ${KEY}`]);
+    expect(tier.calls).toEqual([`get ${KEY}`, `claim ${KEY}`, `get ${KEY}`, `put ${KEY}`, `release ${KEY} unshared`]);
     expect(cache.counts).toEqual({ hits: 1, misses: 1, sharedHits: 0, walks: 1 });
   });
 
@@ -249,12 +252,47 @@ describe('ListingCache with a shared tier', () => {
     expect(cache.counts).toEqual({ hits: 0, misses: 1, sharedHits: 0, walks: 1 });
   });
 
+  it("when the other instance's walk ends with nothing shared, walks at once without claiming", async () => {
+    const tier = new FakeTier();
+    tier.claims.add(KEY);
+    const cache = new ListingCache({ ttlMs: 60_000, maxBytes: 10_000, shared: tier, claimMs: 10_000 });
+    const walk = walker([image('mine')]);
+    const read = cache.read(KEY, walk);
+    await vi.waitFor(() => expect(tier.callsOf('get').length).toBeGreaterThanOrEqual(2));
+    // Their walk failed (or its listing was too large for the tier): the claim becomes `unshared`.
+    tier.claims.delete(KEY);
+    tier.unshared.add(KEY);
+    expect(await read).toEqual([image('mine')]);
+    expect(walk).toHaveBeenCalledTimes(1);
+    expect(tier.callsOf('claim')).toHaveLength(1);
+  });
+
+  it('keeps waiting while the other instance holds its claim, however long, up to maxWaitMs', async () => {
+    let now = 0;
+    const tier = new FakeTier();
+    tier.claims.add(KEY);
+    const cache = new ListingCache({ ttlMs: 60_000, maxBytes: 10_000, shared: tier, claimMs: 30, maxWaitMs: 100_000 }, () => now);
+    const walk = walker([image('mine')]);
+    const read = cache.read(KEY, walk);
+    await vi.waitFor(() => expect(tier.callsOf('claimed').length).toBeGreaterThanOrEqual(2));
+    // Far past the claim's own lifetime (it is renewed): still waiting, no walk.
+    now = 50_000;
+    const polls = tier.callsOf('claimed').length;
+    await vi.waitFor(() => expect(tier.callsOf('claimed').length).toBeGreaterThan(polls));
+    expect(walk).not.toHaveBeenCalled();
+    // Past maxWaitMs: it walks on its own.
+    now = 100_001;
+    expect(await read).toEqual([image('mine')]);
+    expect(walk).toHaveBeenCalledTimes(1);
+  });
+
   it('releases its claim after a failed walk, stores nothing, and the next read walks again', async () => {
     const tier = new FakeTier();
     const cache = new ListingCache({ ttlMs: 60_000, maxBytes: 10_000, shared: tier });
     const failing = walker([], new Error('upstream down'));
     await expect(cache.read(KEY, failing)).rejects.toThrow('upstream down');
-    await vi.waitFor(() => expect(tier.callsOf('release')).toEqual([`release ${KEY}`]));
+    // Released as unshared: waiting instances walk at once rather than claim one after another.
+    await vi.waitFor(() => expect(tier.callsOf('release')).toEqual([`release ${KEY} unshared`]));
     expect(tier.claims.size).toBe(0);
     expect(tier.callsOf('put')).toEqual([]);
     expect(tier.stored.size).toBe(0);

@@ -49,3 +49,36 @@ describe('calls during the half-open probe', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
+
+describe('a call that waited for the budget while the probe started', () => {
+  it('is refused when it gets its budget, not held behind the probe', async () => {
+    stub = await startStubUpstream();
+    let hold: (() => void) | undefined;
+    let takes = 0;
+    // The first take after the breaker opened waits until the test lets it go; others pass at once.
+    const budget = {
+      take: () => {
+        takes++;
+        return takes === 3 ? new Promise<void>((resolve) => (hold = resolve)) : Promise.resolve();
+      },
+    };
+    client = new CloudImagesClient({ endpoint: stub.url, timeoutMs: 1_500, maxAttempts: 1, retryBaseDelayMs: 1, totalBudgetMs: 10_000, breakerFailures: 2, breakerOpenMs: OPEN_MS, budget });
+    stub.enqueue(reply(503, {}), reply(503, {}));
+    for (let i = 0; i < 2; i++) await client.listImages({ token: 't' }, 'cn-north-4').catch(() => undefined);
+    await sleep(OPEN_MS + 10);
+    // A passes the first check (the open period is over), then waits for its budget.
+    const a = client.listImages({ token: 't' }, 'cn-north-4').catch((error: unknown) => error);
+    await vi.waitFor(() => expect(hold).toBeDefined());
+    // Meanwhile B becomes the probe, and hangs upstream.
+    stub.enqueue(hang);
+    const probe = client.listImages({ token: 't' }, 'cn-north-4').catch((error: unknown) => error);
+    await vi.waitFor(() => expect(stub!.requests).toHaveLength(3));
+    const released = performance.now();
+    hold!();
+    const refused = await a;
+    expect((refused as CloudImagesError).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(performance.now() - released).toBeLessThan(1_000);
+    expect(stub.requests).toHaveLength(3);
+    void probe;
+  });
+});
