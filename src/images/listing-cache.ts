@@ -97,7 +97,8 @@ export class ListingCache {
 
   constructor(
     options: ListingCacheOptions,
-    private readonly now: () => number = Date.now,
+    /** Monotonic: a wall clock stepped back would keep listings past their TTL. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.options = { ...options, shared: options.shared && forgiving(options.shared) };
   }
