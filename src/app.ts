@@ -59,10 +59,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const budget = config.rateLimit ? new RateBudget(config.rateLimit, redis) : undefined;
   const client = new CloudImagesClient({ ...config.upstream, endpoint, observers, budget });
   const gate = new FairGate(config.upstream.maxInFlight);
-  // Another instance's walk or page call is waited for while its claim (10 s, renewed) is held.
-  const sharing = { claimMs: 10_000 };
-  const snapshots = new ListingCache({ ...config.snapshots, shared: redis && new SharedListings(redis, 'snapshot'), ...sharing });
-  const pages = config.pageCache.ttlMs > 0 ? new ListingCache({ ...config.pageCache, shared: redis && new SharedListings(redis, 'page'), ...sharing }) : undefined;
+  const snapshots = new ListingCache({ ...config.snapshots, shared: redis && new SharedListings(redis, 'snapshot') });
+  const pages = config.pageCache.ttlMs > 0 ? new ListingCache({ ...config.pageCache, shared: redis && new SharedListings(redis, 'page') }) : undefined;
   // METRICS_ENABLED: the client reads `observers` at each call, so pushing after its construction is enough.
   const metrics = config.metrics ? createMetrics({ client, snapshots, pages, gate, redis, budget }) : undefined;
   if (metrics) {

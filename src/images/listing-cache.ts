@@ -22,7 +22,7 @@ export interface ListingCacheOptions {
   maxBytes: number;
   /** Where instances share listings (structurally SharedListings of src/shared-state/). */
   shared?: SharedTier | undefined;
-  /** How long a claim on a key in the shared tier lasts unless renewed (it is, every third of it, while the walk runs). */
+  /** How long a claim on a key in the shared tier lasts unless renewed (it is, every third of it, while the walk runs); default 10 s. */
   claimMs?: number;
   /** Most time an instance waits for another one's walk, however long it renews its claim (a safety bound). */
   maxWaitMs?: number;
@@ -40,7 +40,7 @@ export type ClaimState = 'held' | 'unshared' | 'free';
 
 /** A tier shared between instances; each method answers as if it were empty (and claims free) when it fails. */
 export interface SharedTier {
-  get(key: string): Promise<{ images: ImageInfo[]; bytes: number; ttlMs: number } | undefined>;
+  get(key: string): Promise<Loaded | undefined>;
   /** Whether the listing was stored (a listing too large, or a tier that fails, stores nothing). */
   put(key: string, images: readonly ImageInfo[], ttlMs: number): Promise<boolean>;
   /** The claim, or undefined when another instance holds it (or just ended its walk unshared). */
@@ -75,7 +75,8 @@ interface Entry extends Walked {
   expiresAt: number;
 }
 
-interface Loaded extends Walked {
+/** A listing with what is left of its TTL (from a walk here, or from the shared tier). */
+export interface Loaded extends Walked {
   ttlMs: number;
 }
 

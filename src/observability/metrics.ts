@@ -113,22 +113,19 @@ export function createMetrics(sources: MetricsSources): Metrics {
     labelNames: ['code'] as const,
     registers,
   });
-  new Gauge({
-    name: 'upstream_breaker_state',
-    help: 'Circuit breaker of the upstream: 0 closed, 1 half-open, 2 open',
-    registers,
-    collect() {
-      this.set(BREAKER_VALUE[sources.client.breakerState.state]);
-    },
-  });
-  new Gauge({
-    name: 'upstream_calls_in_flight',
-    help: 'Upstream calls holding a place of the process-wide gate (UPSTREAM_MAX_IN_FLIGHT)',
-    registers,
-    collect() {
-      this.set(sources.gate.active);
-    },
-  });
+  // What the client, gate, caches and Redis link know, as it is at scrape time.
+  const fromValue = (name: string, help: string, read: () => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  };
+  fromValue('upstream_breaker_state', 'Circuit breaker of the upstream: 0 closed, 1 half-open, 2 open', () => BREAKER_VALUE[sources.client.breakerState.state]);
+  fromValue('upstream_calls_in_flight', 'Upstream calls holding a place of the process-wide gate (UPSTREAM_MAX_IN_FLIGHT)', () => sources.gate.active);
 
   // The store keeps its own counts; these counters show them as they are at scrape time.
   const fromCount = (name: string, help: string, read: () => number): void => {
@@ -152,24 +149,10 @@ export function createMetrics(sources: MetricsSources): Metrics {
     fromCount('page_cache_misses_total', 'Listing pages not in this process\'s page cache', () => pages.counts.misses);
     fromCount('page_cache_shared_hits_total', 'Listing pages served from Redis (another instance fetched them)', () => pages.counts.sharedHits);
     fromCount('page_cache_fetches_total', 'Listing pages fetched from the upstream for the page cache', () => pages.counts.walks);
-    new Gauge({
-      name: 'page_cache_bytes',
-      help: 'Upstream bytes the cached pages hold (bounded by CACHE_MAX_MB)',
-      registers,
-      collect() {
-        this.set(pages.size.bytes);
-      },
-    });
+    fromValue('page_cache_bytes', 'Upstream bytes the cached pages hold (bounded by CACHE_MAX_MB)', () => pages.size.bytes);
   }
   if (redis) {
-    new Gauge({
-      name: 'redis_connected',
-      help: 'Whether Redis (REDIS_URL) is in use: 1 connected, 0 not (down, or left alone for a few seconds after failures in a row; the server goes on without it)',
-      registers,
-      collect() {
-        this.set(redis.ready ? 1 : 0);
-      },
-    });
+    fromValue('redis_connected', 'Whether Redis (REDIS_URL) is in use: 1 connected, 0 not (down, or left alone for a few seconds after failures in a row; the server goes on without it)', () => (redis.ready ? 1 : 0));
     new Counter({
       name: 'redis_fallbacks_total',
       help: 'Redis commands that failed or ran out of time (REDIS_TIMEOUT_MS), by what was done without them',
@@ -185,22 +168,8 @@ export function createMetrics(sources: MetricsSources): Metrics {
     fromCount('upstream_rate_limited_total', 'Upstream calls refused by this server\'s budget (UPSTREAM_RATE_LIMIT): no call free within UPSTREAM_RATE_WAIT_MS', () => budget.refused);
     fromCount('upstream_rate_waits_total', 'Upstream calls that waited for the budget (UPSTREAM_RATE_LIMIT)', () => budget.waited);
   }
-  new Gauge({
-    name: 'snapshot_store_bytes',
-    help: 'Upstream bytes the kept snapshots hold (bounded by SNAPSHOT_MAX_MB)',
-    registers,
-    collect() {
-      this.set(sources.snapshots.size.bytes);
-    },
-  });
-  new Gauge({
-    name: 'snapshot_store_snapshots',
-    help: 'Snapshots kept',
-    registers,
-    collect() {
-      this.set(sources.snapshots.size.snapshots);
-    },
-  });
+  fromValue('snapshot_store_bytes', 'Upstream bytes the kept snapshots hold (bounded by SNAPSHOT_MAX_MB)', () => sources.snapshots.size.bytes);
+  fromValue('snapshot_store_snapshots', 'Snapshots kept', () => sources.snapshots.size.snapshots);
 
   const observer: UpstreamObserver = {
     attempt() {

@@ -152,24 +152,20 @@ export class RateBudget implements CallBudget {
 
   /** 0 when granted, else the ms until a slot frees: in Redis, or here when there is none or it fails. */
   private async tryTake(): Promise<number> {
-    if (this.shared && this.link) {
-      if (this.link.ready) {
-        try {
-          await this.shared.consume('upstream', 1);
-          this.link.succeeded();
-          this.local.record(this.now());
-          return 0;
-        } catch (error) {
-          if (error instanceof RateLimiterRes) {
-            this.link.succeeded();
-            return Math.max(1, error.msBeforeNext);
-          }
-          this.link.failed();
-          this.link.fellBack('rate_limit', error);
-        }
-      } else {
-        this.link.fellBack('rate_limit', this.link.notReady);
-      }
+    const { shared, link } = this;
+    if (shared && link) {
+      // A refusal is an answer from Redis (the wait it says), not a failure of it; anything else falls back.
+      const wait = await link.run('rate_limit', () =>
+        shared.consume('upstream', 1).then(
+          () => 0,
+          (error: unknown) => {
+            if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+            throw error;
+          },
+        ),
+      );
+      if (wait === 0) this.local.record(this.now());
+      if (wait !== undefined) return wait;
     }
     return this.local.take(this.now());
   }

@@ -84,15 +84,11 @@ export class RedisLink {
     return this.client.stream?.writableLength ?? 0;
   }
 
-  /** Why Redis is not in use now. */
-  get notReady(): Error {
-    return new Error(this.client.status === 'ready' ? 'left alone for a few seconds after failures in a row' : `not connected (${this.client.status})`);
-  }
-
   /** Runs one command; undefined (and a counted fallback) when Redis is down, slow or failing. */
   async run<T>(operation: SharedOperation, command: (redis: Redis) => Promise<T>): Promise<T | undefined> {
     if (!this.ready) {
-      this.fellBack(operation, this.notReady);
+      const reason = this.client.status === 'ready' ? 'left alone for a few seconds after failures in a row' : `not connected (${this.client.status})`;
+      this.fellBack(operation, new Error(reason));
       return undefined;
     }
     try {
@@ -106,8 +102,8 @@ export class RedisLink {
     }
   }
 
-  /** Counts a failed command (a caller that sends its own, e.g. the rate budget, reports here). */
-  failed(): void {
+  /** Counts a failed command: FAILURES_TO_REST in a row rest Redis for REST_MS. */
+  private failed(): void {
     const now = performance.now();
     // Commands sent before the rest began and failing during it say nothing new.
     if (now < this.restingUntil) return;
@@ -116,12 +112,7 @@ export class RedisLink {
     this.restingUntil = now + REST_MS;
   }
 
-  /** Counts a command that succeeded. */
-  succeeded(): void {
-    this.failuresInARow = 0;
-  }
-
-  /** Counts a fallback of `operation` (a caller that handles Redis's failure itself, e.g. the rate budget). */
+  /** Counts a fallback of `operation` (also for an answer the caller could not use, e.g. a damaged value). */
   fellBack(operation: SharedOperation, error: unknown): void {
     this.fallbacks.set(operation, (this.fallbacks.get(operation) ?? 0) + 1);
     this.trouble(operation, error);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { NO_CLAIM, type Claim, type ClaimState } from '../images/listing-cache.js';
+import { NO_CLAIM, type Claim, type ClaimState, type Loaded } from '../images/listing-cache.js';
 import type { ImageInfo } from '../upstream/wire.js';
 import type { RedisLink, SharedOperation } from './redis-link.js';
 
@@ -14,14 +14,6 @@ import type { RedisLink, SharedOperation } from './redis-link.js';
 
 const gzipped = promisify(gzip);
 const gunzipped = promisify(gunzip);
-
-export interface SharedListing {
-  images: ImageInfo[];
-  /** Size of the listing as JSON, for the local memory bound. */
-  bytes: number;
-  /** What is left of its TTL. */
-  ttlMs: number;
-}
 
 /** Compare-and-set scripts: a claim is renewed or released only by the instance whose token it holds. */
 const RENEW_IF_OURS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
@@ -45,7 +37,7 @@ export class SharedListings {
     return `${this.link.config.keyPrefix}${this.kind}:${localKey.slice(0, split)}:${digest(localKey.slice(split + 1))}`;
   }
 
-  async get(localKey: string): Promise<SharedListing | undefined> {
+  async get(localKey: string): Promise<Loaded | undefined> {
     const key = this.key(localKey);
     const found = await this.link.run(this.operation('read'), (redis) => redis.multi().getBuffer(key).pttl(key).exec());
     // A command of the transaction that failed (e.g. WRONGTYPE) is a fallback too, not a silent miss.
