@@ -12,11 +12,10 @@ export interface LoadSettings {
 }
 
 export interface Watched {
-  /** The GraphQL server's pid. */
-  server: number;
-  emulator: number;
-  /** Samples the GraphQL server's RSS. */
-  serverRss: RssSampler;
+  /** The processes whose CPU time is read over the measured window, by role (e.g. server, upstream). */
+  cpu: Record<string, number>;
+  /** Samples the RSS of the process under load. */
+  rss: RssSampler;
 }
 
 export interface SideResult {
@@ -29,10 +28,10 @@ export interface SideResult {
   timeouts: number;
   non2xx: number;
   mismatches: number;
-  /** CPU ms per request of each process over the measured window. */
-  cpuMsPerRequest: { server: number; emulator: number; loadGenerator: number };
-  /** Highest RSS of the GraphQL server, warm-up and measured window, MB. */
-  serverPeakRssMB: number;
+  /** CPU ms per request of each watched process (by role) and of the load generator, over the measured window. */
+  cpuMsPerRequest: Record<string, number>;
+  /** Highest RSS of the process under load, warm-up and measured window, MB. */
+  peakRssMB: number;
 }
 
 let current: autocannon.Instance | undefined;
@@ -53,17 +52,16 @@ function run(url: string, side: Side, connections: number, durationS: number): P
 }
 
 export async function measure(url: string, side: Side, settings: LoadSettings, watched: Watched): Promise<SideResult> {
-  watched.serverRss.reset();
+  watched.rss.reset();
   const warmup = settings.warmupS > 0 ? await run(url, side, settings.connections, settings.warmupS) : undefined;
   // Let the requests cut off by the end of the warm-up finish outside the measured window.
   await delay(250);
 
-  const server = cpuMs(watched.server);
-  const emulator = cpuMs(watched.emulator);
+  const roles = Object.entries(watched.cpu);
+  const before = roles.map(([, pid]) => cpuMs(pid));
   const loadGenerator = process.cpuUsage();
   const result = await run(url, side, settings.connections, settings.durationS);
-  const serverCpu = cpuMs(watched.server) - server;
-  const emulatorCpu = cpuMs(watched.emulator) - emulator;
+  const used = roles.map(([, pid], i) => cpuMs(pid) - before[i]!);
   const ownCpu = process.cpuUsage(loadGenerator);
 
   const requests = result.requests.total;
@@ -79,10 +77,9 @@ export async function measure(url: string, side: Side, settings: LoadSettings, w
     non2xx: sum((r) => r.non2xx),
     mismatches: sum((r) => r.mismatches),
     cpuMsPerRequest: {
-      server: perRequest(serverCpu),
-      emulator: perRequest(emulatorCpu),
+      ...Object.fromEntries(roles.map(([role], i) => [role, perRequest(used[i]!)])),
       loadGenerator: perRequest((ownCpu.user + ownCpu.system) / 1000),
     },
-    serverPeakRssMB: watched.serverRss.peak(),
+    peakRssMB: watched.rss.peak(),
   };
 }

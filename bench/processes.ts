@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -13,44 +13,75 @@ export interface Started {
   url: string;
   pid: number;
   child: ChildProcess;
-  /** Output after the start-up line (warnings, errors), kept for the report. */
+  /** Output after the start-up line (warnings, errors), kept for the report (piped output only). */
   output: string[];
+  /** The file the process writes its output to, when it was given one. */
+  logFile?: string | undefined;
 }
 
 const running = new Set<ChildProcess>();
 
+export interface StartOptions {
+  env: NodeJS.ProcessEnv;
+  /** Matches the start-up line; its first group is the URL. */
+  ready: RegExp;
+  cwd?: string;
+  /**
+   * Where the process's output goes. Default: piped to the benchmark, lines kept in `output`. With
+   * a file, the process writes to it directly (as a server logging to a file or a collector would,
+   * without the benchmark's own process reading every access line), and the file is read for the ready line.
+   */
+  logFile?: string;
+  timeoutMs?: number;
+}
+
 /**
- * Starts `node <script> ...args` and waits for the line matching `ready` (its first group is the
- * URL). Rejects when the process exits first or says nothing for `timeoutMs`.
+ * Starts `node <script> ...args` and waits for the line matching `ready`. Rejects when the process
+ * exits first or says nothing for `timeoutMs`.
  */
-export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 20_000): Promise<Started> {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startNode(script: string, args: string[], { env, ready, cwd, logFile, timeoutMs = 30_000 }: StartOptions): Promise<Started> {
+  const fd = logFile === undefined ? undefined : openSync(logFile, 'w');
+  const child = spawn(process.execPath, [script, ...args], { env, cwd, stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd] });
+  if (fd !== undefined) closeSync(fd);
   running.add(child);
   child.once('exit', () => running.delete(child));
   const output: string[] = [];
   return new Promise<Started>((resolve, reject) => {
     let started = false;
-    const timer = setTimeout(() => fail(new Error(`${script} printed no ${ready} within ${timeoutMs} ms`)), timeoutMs);
-    const onExit = (code: number | null): void => fail(new Error(`${script} exited (${code}) before it was ready:\n${output.join('\n')}`));
+    let poll: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => fail(new Error(`${script} printed no ${ready} within ${timeoutMs} ms:\n${[...output, ...fileLines()].join('\n')}`)), timeoutMs);
+    const onExit = (code: number | null): void => fail(new Error(`${script} exited (${code}) before it was ready:\n${[...output, ...fileLines()].join('\n')}`));
     child.once('exit', onExit);
     child.once('error', fail);
+    function fileLines(): string[] {
+      return logFile === undefined ? [] : readFileSync(logFile, 'utf8').split('\n').slice(0, 50);
+    }
     const onLine = (line: string): void => {
       if (line.trim() === '') return;
       const match = started ? null : ready.exec(line);
       if (match) {
         started = true;
         clearTimeout(timer);
+        clearInterval(poll);
         child.off('exit', onExit);
         output.length = 0;
-        resolve({ url: match[1]!, pid: child.pid!, child, output });
+        resolve({ url: match[1]!, pid: child.pid!, child, output, logFile });
       } else if (output.length < 1000) {
         output.push(line);
       }
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    if (logFile === undefined) {
+      createInterface({ input: child.stdout! }).on('line', onLine);
+      createInterface({ input: child.stderr! }).on('line', onLine);
+    } else {
+      poll = setInterval(() => {
+        for (const line of fileLines()) if (!started) onLine(line);
+        output.length = 0;
+      }, 100);
+    }
     function fail(error: Error): void {
       clearTimeout(timer);
+      clearInterval(poll);
       reject(error);
     }
   });

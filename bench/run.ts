@@ -1,37 +1,52 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { measureFloor, type FloorResult } from './floor.js';
-import { measure, stopLoad, type LoadSettings } from './load.js';
+import { measure, stopLoad, type LoadSettings, type SideResult } from './load.js';
 import { killAllNow, rssMB, RssSampler, startNode, stopAll, type Started } from './processes.js';
-import { errorChecks, printChecks, summarizeLog, table, targetChecks, type Rss, type ScenarioResult } from './report.js';
-import { list500AllQuery, REGION, scenarios, TOKEN } from './scenarios.js';
+import { costTable, emulatorTable, errorChecks, printChecks, summarizeLog, targetChecks, throughputTable, type Rss, type ScenarioResult } from './report.js';
+import { list500AllQuery, REGION, scenarios, TOKEN, type Side } from './scenarios.js';
 
 /**
- * `npm run bench`: throughput of the GraphQL server under load against the REST call(s) it wraps.
- * The emulator and the built server (`dist/`) run as processes of their own on loopback; autocannon
- * loads each scenario's GraphQL request, then its REST counterpart straight at the emulator, each
- * for a warm-up and a measured window at fixed concurrency. Then, in process, the floor: the cost of
- * the layer for one page of 500 against JSON.parse + JSON.stringify of its bytes.
+ * `npm run bench`: what the GraphQL layer costs under load, against the REST call(s) it wraps and
+ * against a generic gateway over the same upstream. Every party is a process of its own on loopback:
+ * - the emulator, the source of every answer;
+ * - the canned upstream (bench/canned-upstream.ts): the emulator's answers recorded once and
+ *   replayed from memory, the cheapest REST answer this machine can give: the headline baseline;
+ * - this server, built, as `npm start` runs it in production (NODE_ENV=production, logs at info
+ *   to a file, metrics on), once over the canned upstream and once over the emulator;
+ * - GraphQL Mesh serving the upstream's OpenAPI description (bench/mesh/) over the canned upstream;
+ * - the pass-through (bench/pass-through.ts): REST call, JSON.parse, JSON.stringify, nothing else.
+ * autocannon loads each side of each scenario for a warm-up and a measured window at fixed
+ * concurrency. Then, in process, the floor: the layer's cost for one page of 500 against
+ * JSON.parse + JSON.stringify of its bytes.
  *
- * Prints a markdown table, writes bench/results.json, and exits 1 when a run had errors or a
- * target is missed (--no-fail: targets are only reported).
+ * Prints markdown tables, writes bench/results.json, and exits 1 when a run had errors or a target
+ * is missed (--no-fail: targets are only reported).
  */
+
+const execFileAsync = promisify(execFile);
+
+const SIDES = ['mesh', 'pass-through', 'emulator'] as const;
+type OptionalSide = (typeof SIDES)[number];
 
 const USAGE = `Usage: npm run bench -- [flags]
 
-  --duration <s>      measured seconds per run (default 10)
-  --warmup <s>        warm-up seconds before each run (default 3)
+  --duration <s>      measured seconds per run (default 8)
+  --warmup <s>        warm-up seconds before each run (default 2)
   --connections <n>   concurrent connections (default 10)
   --only <names>      only these scenarios (comma-separated; repeatable): list-20, list-500-all, walk, by-id-fanout
+  --skip <sides>      leave out these comparisons (comma-separated): ${SIDES.join(', ')}
   --floor             the in-process floor (alone unless --only names scenarios too)
   --no-fail           report missed targets without exiting 1 (errors still fail the run)
   -h, --help          this text
 
-With neither --only nor --floor, everything runs.
+With neither --only nor --floor, everything runs (about 5 minutes).
 `;
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url))); // .bench-dist/bench/ -> the repo
@@ -39,10 +54,11 @@ const root = resolve(fileURLToPath(new URL('../..', import.meta.url))); // .benc
 function readFlags() {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '8' },
+      warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '10' },
       only: { type: 'string', multiple: true },
+      skip: { type: 'string', multiple: true },
       floor: { type: 'boolean', default: false },
       'no-fail': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -53,7 +69,11 @@ function readFlags() {
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, not "${value}"`);
     return n;
   };
-  const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const list = (values: string[] | undefined): string[] => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const only = list(values.only);
+  const skip = list(values.skip);
+  const unknownSide = skip.filter((side) => !(SIDES as readonly string[]).includes(side));
+  if (unknownSide.length > 0) throw new Error(`--skip takes ${SIDES.join(', ')}, not ${unknownSide.join(', ')}`);
   return {
     help: values.help,
     settings: {
@@ -62,6 +82,7 @@ function readFlags() {
       connections: Math.round(number('connections', values.connections, 1)),
     } satisfies LoadSettings,
     only,
+    skip: new Set(skip as OptionalSide[]),
     floor: values.floor || only.length === 0,
     scenariosToo: only.length > 0 || !values.floor,
     noFail: values['no-fail'],
@@ -80,11 +101,58 @@ async function imageIds(emulatorUrl: string): Promise<string[]> {
   return [0, 1, 2, 3, 4].map((i) => images[Math.floor((i * images.length) / 5)]!.id);
 }
 
+/** A free loopback port, for Mesh (which takes 0 to mean its default, 4000). */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
 function cpuModel(): string {
   return cpus()[0]?.model.trim() ?? 'unknown';
 }
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** The server as `npm start` runs it in production: logs at info (to a file), metrics on (their default). */
+function startServer(endpoint: string, logFile: string): Promise<Started> {
+  return startNode(`${root}/dist/main.js`, [], {
+    env: cleanEnv({
+      NODE_ENV: 'production',
+      CLOUDIMAGES_ENDPOINT: endpoint,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      // To try V8 settings on the server alone, e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=32.
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+      // To bench a configuration, e.g. BENCH_SERVER_ENV=CACHE_TTL_MS=5000,REDIS_URL=redis://127.0.0.1:6379.
+      ...serverEnv(process.env.BENCH_SERVER_ENV),
+    }),
+    ready: /GraphQL at (http:\/\/\S+)\/graphql/,
+    logFile,
+  });
+}
+
+/** GraphQL Mesh over `upstream`: `mesh build`, then `mesh start` (bench/mesh/.meshrc.yaml). */
+async function startMesh(upstream: string, logFile: string): Promise<Started> {
+  const cli = `${root}/node_modules/@graphql-mesh/cli/cjs/bin.js`;
+  const cwd = `${root}/bench/mesh`;
+  const env = cleanEnv({ UPSTREAM: upstream, NODE_ENV: 'production' });
+  await execFileAsync(process.execPath, [cli, 'build'], { env, cwd }).catch((error: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`mesh build failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  });
+  const port = await freePort();
+  return startNode(cli, ['start'], { env: { ...env, PORT: String(port) }, cwd, ready: /Serving GraphQL Mesh: (http:\/\/\S+)/, logFile });
+}
+
+async function cannedStats(url: string): Promise<{ passedOn: number }> {
+  return (await (await fetch(`${url}/__canned`)).json()) as { passedOn: number };
+}
 
 async function main(): Promise<number> {
   const flags = readFlags();
@@ -97,92 +165,126 @@ async function main(): Promise<number> {
   const unknown = flags.only.filter((name) => !all.includes(name));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; the scenarios are ${all.join(', ')}`);
   const selected = flags.scenariosToo ? (flags.only.length > 0 ? flags.only : all) : [];
-  const { settings } = flags;
+  const { settings, skip } = flags;
+  const logs = mkdtempSync(join(tmpdir(), 'cloudimages-bench-'));
 
   say(`bench: node ${process.version}, ${cpuModel()} × ${cpus().length}; ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per run`);
 
-  const emulator = await startNode(`${root}/dist/emulator/cli.js`, ['--port', '0', '--host', '127.0.0.1'], cleanEnv({}), /cloudimages emulator listening on (http:\/\/\S+)/);
+  const emulator = await startNode(`${root}/dist/emulator/cli.js`, ['--port', '0', '--host', '127.0.0.1'], {
+    env: cleanEnv({}),
+    ready: /cloudimages emulator listening on (http:\/\/\S+)/,
+  });
   let server: Started | undefined;
-  let sampler: RssSampler | undefined;
+  let serverOnEmulator: Started | undefined;
+  let wholeRun: RssSampler | undefined;
   const results: ScenarioResult[] = [];
   let rss: Rss | undefined;
   let floor: FloorResult | undefined;
+  let cannedPassedOn = 0;
   try {
     if (selected.length > 0) {
-      server = await startNode(
-        `${root}/dist/main.js`,
-        [],
-        cleanEnv({
-          NODE_ENV: 'production',
-          CLOUDIMAGES_ENDPOINT: emulator.url,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          INTROSPECTION: 'false',
-          // To try V8 settings on the server alone, e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=32.
-          ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
-          // To bench a configuration, e.g. BENCH_SERVER_ENV=CACHE_TTL_MS=5000,REDIS_URL=redis://127.0.0.1:6379.
-          ...serverEnv(process.env.BENCH_SERVER_ENV),
-        }),
-        /GraphQL at (http:\/\/\S+)\/graphql/,
-      );
+      const canned = await startNode(`${root}/.bench-dist/bench/canned-upstream.js`, ['--source', emulator.url], {
+        env: cleanEnv({}),
+        ready: /canned upstream listening on (http:\/\/\S+)/,
+      });
+      server = await startServer(canned.url, join(logs, 'server.log'));
+      serverOnEmulator = skip.has('emulator') ? undefined : await startServer(emulator.url, join(logs, 'server-on-emulator.log'));
+      const mesh = skip.has('mesh') ? undefined : await startMesh(canned.url, join(logs, 'mesh.log'));
+      const passThrough = skip.has('pass-through')
+        ? undefined
+        : await startNode(`${root}/.bench-dist/bench/pass-through.js`, ['--upstream', canned.url], { env: cleanEnv({}), ready: /pass-through listening on (http:\/\/\S+)/ });
       await delay(1000);
       const baselineMB = rssMB(server.pid);
-      sampler = new RssSampler(server.pid, 100);
-      const watched = { server: server.pid, emulator: emulator.pid, serverRss: sampler };
-      say(`emulator ${emulator.url} (pid ${emulator.pid}), GraphQL ${server.url}/graphql (pid ${server.pid}), server RSS ${baselineMB.toFixed(0)} MB`);
+      wholeRun = new RssSampler(server.pid, 100);
+      say(`emulator ${emulator.url}, canned upstream ${canned.url}, GraphQL ${server.url}/graphql (RSS ${baselineMB.toFixed(0)} MB)${mesh ? `, Mesh ${mesh.url}/graphql` : ''}`);
+      say(`logs: ${logs}`);
+
+      const samplers = new Map<number, RssSampler>();
+      const sampler = (pid: number): RssSampler => samplers.get(pid) ?? samplers.set(pid, new RssSampler(pid, 100)).get(pid)!;
+      /** One side under load: `target` answers it, `upstream` (if any) is what it calls. */
+      const run = async (label: string, target: Started, side: Side, upstream?: Started): Promise<SideResult> => {
+        const cpu: Record<string, number> = upstream ? { layer: target.pid, upstream: upstream.pid } : { upstream: target.pid };
+        const result = await measure(target.url, side, settings, { cpu, rss: sampler(target.pid) });
+        say(`  ${label.padEnd(28)} ${result.rps.toFixed(0).padStart(6)} rps, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
+        return result;
+      };
 
       const ids = await imageIds(emulator.url);
-      let peakMB = baselineMB;
       for (const scenario of scenarios({ root, ids }).filter((s) => selected.includes(s.name))) {
-        const notes = [await scenario.graphql.check(server.url), await scenario.rest.check(emulator.url)].filter((note): note is string => !!note);
+        // The checks also record, in the canned upstream, every URL the load will ask for.
+        const notes = [
+          await scenario.graphql.check(server.url),
+          await scenario.rest.check(canned.url),
+          serverOnEmulator && (await scenario.graphql.check(serverOnEmulator.url)),
+          mesh && (await scenario.mesh.check(mesh.url)),
+          passThrough && (await scenario.passThrough?.check(passThrough.url)),
+        ].filter((note): note is string => !!note);
         for (const note of notes) say(`  ${scenario.name}: ${note}`);
-        const graphql = await measure(server.url, scenario.graphql, settings, watched);
-        say(`  ${scenario.name} GraphQL: ${graphql.rps.toFixed(0)} rps, p50 ${graphql.latencyMs.p50} ms, p99 ${graphql.latencyMs.p99} ms`);
-        const rest = await measure(emulator.url, scenario.rest, settings, watched);
-        say(`  ${scenario.name} REST:    ${rest.rps.toFixed(0)} rps, p50 ${rest.latencyMs.p50} ms, p99 ${rest.latencyMs.p99} ms`);
-        peakMB = Math.max(peakMB, graphql.serverPeakRssMB, rest.serverPeakRssMB);
+        const before = (await cannedStats(canned.url)).passedOn;
+        const graphql = await run(`${scenario.name} GraphQL`, server, scenario.graphql, canned);
+        const rest = await run(`${scenario.name} REST`, canned, scenario.rest);
+        const meshResult = mesh ? await run(`${scenario.name} Mesh`, mesh, scenario.mesh, canned) : undefined;
+        const passThroughResult = passThrough && scenario.passThrough ? await run(`${scenario.name} pass-through`, passThrough, scenario.passThrough, canned) : undefined;
+        cannedPassedOn += (await cannedStats(canned.url)).passedOn - before;
+        const onEmulator = serverOnEmulator
+          ? {
+              graphql: await run(`${scenario.name} GraphQL (emulator)`, serverOnEmulator, scenario.graphql, emulator),
+              rest: await run(`${scenario.name} REST (emulator)`, emulator, scenario.rest),
+            }
+          : undefined;
+        const perCall = (side: SideResult): number => side.rps / scenario.restCallsPerGraphql;
         results.push({
           name: scenario.name,
           graphql,
           rest,
+          mesh: meshResult,
+          passThrough: passThroughResult,
+          emulator: onEmulator,
           restCallsPerGraphql: scenario.restCallsPerGraphql,
-          ratio: graphql.rps / (rest.rps / scenario.restCallsPerGraphql),
-          target: scenario.target,
-          graphqlRequest: scenario.graphql.describe,
-          restRequest: scenario.rest.describe,
+          ratios: {
+            rest: graphql.rps / perCall(rest),
+            mesh: meshResult && graphql.rps / meshResult.rps,
+            passThrough: passThroughResult && passThroughResult.rps / perCall(rest),
+            emulator: onEmulator && onEmulator.graphql.rps / perCall(onEmulator.rest),
+          },
+          targets: scenario.targets,
+          requests: { graphql: scenario.graphql.describe, rest: scenario.rest.describe, mesh: scenario.mesh.describe, passThrough: scenario.passThrough?.describe },
           notes,
         });
       }
+      for (const s of samplers.values()) s.stop();
       // An idle pause, so that what the server freed can go before its RSS is read again.
       const afterIdleS = 5;
       await delay(afterIdleS * 1000);
-      rss = { baselineMB, peakMB, afterMB: rssMB(server.pid), afterIdleS };
+      rss = { baselineMB, peakMB: wholeRun.peak(), afterMB: rssMB(server.pid), afterIdleS };
     }
     if (flags.floor) {
       say('  floor: in process, one page of 500 …');
       floor = await measureFloor(emulator.url, TOKEN, list500AllQuery(root));
     }
   } finally {
-    sampler?.stop();
+    wholeRun?.stop();
     await stopAll();
   }
 
-  const errors = errorChecks(results);
+  const errors = results.length > 0 ? errorChecks(results, cannedPassedOn) : [];
   const targets = targetChecks(results, rss, floor);
-  // What the server printed after start-up, less its start-up lines ("Upstream: ..."): its warnings.
-  const serverLog = summarizeLog((server?.output ?? []).filter((line) => line.startsWith('{')));
+  // What the servers logged at warn and above.
+  const serverLog = summarizeLog([server, serverOnEmulator].flatMap((s) => (s?.logFile ? readFileSync(s.logFile, 'utf8').split('\n') : [])).filter((line) => line.startsWith('{')));
   const totalS = (Date.now() - started) / 1000;
 
   say('');
   if (results.length > 0) {
-    say(table(results));
+    say(`Against the canned upstream (the headline baseline), ${settings.connections} connections, ${settings.durationS} s after ${settings.warmupS} s of warm-up:\n`);
+    say(throughputTable(results));
     say('');
-    say(`ratio: GraphQL rps ÷ REST rps, both at ${settings.connections} connections for ${settings.durationS} s after ${settings.warmupS} s of warm-up.`);
-    if (results.some((r) => r.restCallsPerGraphql > 1)) {
-      say('by-id-fanout: one GraphQL request (20 aliases of 5 ids) does the work of 5 REST by-id calls, so its ratio is GraphQL rps ÷ (REST rps / 5).');
-    }
-    say('CPU ms/req: user + system time of the GraphQL server process (GraphQL) or of the emulator (REST) over the measured window, per request.');
+    say(costTable(results));
+    const second = emulatorTable(results);
+    if (second) say(`\nAgainst the emulator (the second baseline: an upstream that filters, sorts and builds each page):\n\n${second}`);
+    say('');
+    say('GraphQL ÷ REST: GraphQL rps ÷ REST rps; by-id-fanout does the work of 5 REST by-id calls, so its REST rps is divided by 5.');
+    say('pass-through: REST call, JSON.parse, JSON.stringify and nothing else (bench/pass-through.ts): the ceiling for any layer on this machine.');
+    say('CPU ms/req: user + system time per request of the process answering (GraphQL server, Mesh, pass-through), or of the upstream answering REST.');
   }
   if (rss) say(`GraphQL server RSS: ${rss.baselineMB.toFixed(0)} MB after start, ${rss.peakMB.toFixed(0)} MB at peak, ${rss.afterMB.toFixed(0)} MB after ${rss.afterIdleS} s idle at the end.`);
   if (floor) {
@@ -192,7 +294,7 @@ async function main(): Promise<number> {
     );
   }
   if (serverLog.length > 0) {
-    say('\nthe GraphQL server logged at warn or above (requests cut off at the end of a run say the client closed the connection):');
+    say('\nthe GraphQL servers logged at warn or above (requests cut off at the end of a run say the client closed the connection):');
     for (const { count, message } of serverLog) say(`  ${String(count).padStart(5)} × ${message}`);
   }
   say('');
@@ -209,8 +311,8 @@ async function main(): Promise<number> {
         date: new Date().toISOString(),
         node: process.version,
         cpu: { model: cpuModel(), count: cpus().length },
-        autocannon: pkg.devDependencies.autocannon,
-        flags: { ...settings, only: flags.only, floor: flags.floor, noFail: flags.noFail },
+        versions: { autocannon: pkg.devDependencies.autocannon, mesh: pkg.devDependencies['@graphql-mesh/cli'], meshOpenapi: pkg.devDependencies['@graphql-mesh/openapi'] },
+        flags: { ...settings, only: flags.only, skip: [...skip], floor: flags.floor, noFail: flags.noFail },
         totalSeconds: totalS,
         ok: !failed,
         scenarios: results,
@@ -224,6 +326,7 @@ async function main(): Promise<number> {
     )}\n`,
   );
   say('results: bench/results.json');
+  rmSync(logs, { recursive: true, force: true });
   return failed ? 1 : 0;
 }
 

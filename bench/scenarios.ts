@@ -3,9 +3,12 @@ import { buildSchema, GraphQLObjectType, getNamedType, isObjectType, type GraphQ
 import { readFileSync } from 'node:fs';
 
 /**
- * The four load scenarios, each a GraphQL request and the REST call(s) doing the same work against
- * the emulator directly. A side is autocannon options without url, duration and connections, plus
- * `check`, one request made before the load to prove the side answers what it should.
+ * The four load scenarios, each a GraphQL request, the REST call(s) doing the same work straight at
+ * the upstream, the same work asked of GraphQL Mesh (the peer: a gateway generated from the
+ * upstream's OpenAPI description, bench/mesh/), and for the fixed ones the pass-through (the least
+ * any JSON-to-JSON layer does, bench/pass-through.ts). A side is autocannon options without url,
+ * duration and connections, plus `check`, one request made before the load to prove the side
+ * answers what it should (and, against the canned upstream, to record every URL the load will ask for).
  */
 
 export const TOKEN = 'demo-token-alice';
@@ -20,14 +23,25 @@ export interface Side {
   check(baseUrl: string): Promise<string | void>;
 }
 
+export interface Targets {
+  /** Least GraphQL ÷ REST (canned upstream) ratio accepted. */
+  rest?: number;
+  /** Least GraphQL ÷ Mesh ratio accepted. */
+  mesh?: number;
+  /** Most GraphQL p99 accepted, as a multiple of REST's p99. */
+  p99?: number;
+}
+
 export interface Scenario {
   name: string;
   graphql: Side;
   rest: Side;
+  mesh: Side;
+  /** The pass-through doing the scenario's REST calls (fixed requests only). */
+  passThrough?: Side;
   /** REST requests doing the work of one GraphQL request: the ratio is GraphQL rps ÷ (REST rps / this). */
   restCallsPerGraphql: number;
-  /** Least GraphQL/REST ratio accepted, when the scenario has a target. */
-  target?: number;
+  targets: Targets;
 }
 
 /** About ten scalars, what a list view shows. */
@@ -99,6 +113,51 @@ function restSide(paths: string[], expectedImages: number): Side {
         const images = await getRest(baseUrl, path);
         expect(images.length === expectedImages, `${path} returns ${expectedImages} images, not ${images.length}`);
       }
+    },
+  };
+}
+
+/** Mesh names the upstream's `__x` fields `_0x` (a GraphQL name cannot start with `__`). */
+const meshName = (wire: string): string => wire.replace(/^__/, '_0');
+
+/** The ten list fields in Mesh's schema: the upstream id twice (ours has a global `id` beside `imageId`). */
+const MESH_LIST_FIELDS = 'id imageId: id name status visibility _0imagetype disk_format min_disk min_ram created_at';
+
+/** Every field of the upstream's ImageInfo in Mesh's schema, read from the OpenAPI description Mesh serves. */
+export function allMeshFields(root: string): string {
+  const openapi = JSON.parse(readFileSync(`${root}/bench/mesh/openapi.json`, 'utf8')) as { components: { schemas: { ImageInfo: { properties: Record<string, unknown> } } } };
+  return Object.keys(openapi.components.schemas.ImageInfo.properties).map(meshName).join(' ');
+}
+
+const meshListing = (args: string, fields: string): string => `ListCloudImages(region_id: "${REGION}", ${args}) { images { ${fields} } }`;
+
+/** A fixed Mesh POST, checked once for the images each of its aliases lists. */
+function meshSide(query: string, expectedImages: number): Side {
+  const body = JSON.stringify({ query });
+  return {
+    load: { requests: [{ method: 'POST', path: '/graphql', headers: GRAPHQL_HEADERS, body }], verifyBody: graphqlOk },
+    describe: query,
+    async check(baseUrl) {
+      const data = await postGraphql(baseUrl, body);
+      for (const [alias, listing] of Object.entries(data)) {
+        const images = (listing as { images: unknown[] }).images;
+        expect(images.length === expectedImages, `Mesh's ${alias} lists ${expectedImages} images, not ${images.length}`);
+      }
+    },
+  };
+}
+
+/** The pass-through making the scenario's REST calls for each POST (bench/pass-through.ts). */
+function passThroughSide(paths: string[], describe: string): Side {
+  const headers = { ...GRAPHQL_HEADERS, 'x-rest-path': paths.join(' ') };
+  const body = JSON.stringify({ query: describe });
+  return {
+    load: { requests: [{ method: 'POST', path: '/graphql', headers, body }], verifyBody: (b) => typeof b === 'string' && b.startsWith('{"data":[{"images":[') },
+    describe: `the REST calls ${paths.join(', ')}, each JSON.parse'd, then JSON.stringify'd back as one response`,
+    async check(baseUrl) {
+      const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body });
+      const text = await response.text();
+      if (response.status !== 200 || !text.startsWith('{"data":[{"images":[')) throw new Error(`the pass-through answered ${response.status}: ${text.slice(0, 300)}`);
     },
   };
 }
@@ -218,6 +277,52 @@ function restWalk(): Side {
   };
 }
 
+/**
+ * Mesh's walk: `limit: 101` and `marker` = the 100th image's id, as the REST walk (Mesh passes the
+ * upstream's paging through as it is). Images come back in the order asked, each starting with
+ * `{"id":"`, so the 100th id is found without parsing the page.
+ */
+function meshWalk(): Side {
+  const query = `query Walk($marker: String) { ${meshListing(`limit: ${WALK_PAGE + 1}, sort_key: "created_at", sort_dir: "desc", marker: $marker`, MESH_LIST_FIELDS)} }`;
+  const nextMarker = (body: string): string | null => {
+    const ids = [...body.matchAll(/\{"id":"([^"]*)"/g)].map((m) => m[1]!);
+    return ids.length > WALK_PAGE ? ids[WALK_PAGE - 1]! : null;
+  };
+  return {
+    load: {
+      verifyBody: graphqlOk,
+      setupClient(client) {
+        let marker: string | null = null;
+        client.setRequests([
+          {
+            method: 'POST',
+            path: '/graphql',
+            headers: GRAPHQL_HEADERS,
+            setupRequest: (request) => ({ ...request, body: JSON.stringify({ query, variables: { marker } }) }),
+            onResponse: (status, body) => {
+              marker = status === 200 ? nextMarker(body) : null;
+            },
+          },
+        ]);
+      },
+    },
+    describe: `${query}\n(variables { marker: the 100th id of the last page while 101 came back }, from the start again after that)`,
+    async check(baseUrl) {
+      let marker: string | null = null;
+      let pages = 0;
+      do {
+        const data = await postGraphql(baseUrl, JSON.stringify({ query, variables: { marker } }));
+        const images = (data.ListCloudImages as { images: { id: string }[] }).images;
+        const next: string | null = images.length > WALK_PAGE ? images[WALK_PAGE - 1]!.id : null;
+        expect(nextMarker(JSON.stringify({ data })) === next, "Mesh's walk finds the marker");
+        marker = next;
+        pages++;
+      } while (marker !== null && pages < 100);
+      expect(pages > 1 && pages < 100, `Mesh's walk takes several pages (${pages})`);
+    },
+  };
+}
+
 export interface ScenarioSetup {
   root: string;
   /** Five image ids of the region, for the by-id scenario. */
@@ -231,6 +336,10 @@ export function list500AllQuery(root: string): string {
 
 export function scenarios({ root, ids }: ScenarioSetup): Scenario[] {
   const fanout = Array.from({ length: 20 }, (_, i) => `a${i}: image(region: "${REGION}", imageId: "${ids[i % ids.length]}") { ${LIST_FIELDS} }`);
+  const meshFanout = Array.from({ length: 20 }, (_, i) => `a${i}: ${meshListing(`id: "${ids[i % ids.length]}"`, MESH_LIST_FIELDS)}`);
+  const list20 = restPath('limit=21&sort_key=created_at&sort_dir=desc');
+  const list500 = restPath('limit=500&sort_key=created_at&sort_dir=desc');
+  const byId = ids.map((id) => restPath(`id=${id}`));
   return [
     {
       name: 'list-20',
@@ -238,9 +347,12 @@ export function scenarios({ root, ids }: ScenarioSetup): Scenario[] {
         const images = data.images as Connection<unknown>;
         expect(images.nodes!.length === 20 && images.pageInfo.hasNextPage, 'list-20 returns 20 images and more to come');
       }),
-      rest: restSide([restPath('limit=21&sort_key=created_at&sort_dir=desc')], 21),
+      rest: restSide([list20], 21),
+      // A page of 20 as a Mesh client asks for it (Mesh has no hasNextPage to spend an extra row on).
+      mesh: meshSide(`{ ${meshListing('limit: 20, sort_key: "created_at", sort_dir: "desc"', MESH_LIST_FIELDS)} }`, 20),
+      passThrough: passThroughSide([list20], 'list-20'),
       restCallsPerGraphql: 1,
-      target: 0.6,
+      targets: { rest: 0.6, mesh: 1.3, p99: 2 },
     },
     {
       name: 'list-500-all',
@@ -248,21 +360,23 @@ export function scenarios({ root, ids }: ScenarioSetup): Scenario[] {
         const images = data.images as Connection<unknown>;
         expect(images.edges!.length === 500 && images.edges!.every((edge) => edge.node !== null), 'list-500-all returns 500 images');
       }),
-      rest: restSide([restPath('limit=500&sort_key=created_at&sort_dir=desc')], 500),
+      rest: restSide([list500], 500),
+      mesh: meshSide(`{ ${meshListing('limit: 500, sort_key: "created_at", sort_dir: "desc"', allMeshFields(root))} }`, 500),
+      passThrough: passThroughSide([list500], 'list-500-all'),
       restCallsPerGraphql: 1,
-      target: 0.4,
+      targets: { rest: 0.4, mesh: 2 },
     },
-    { name: 'walk', graphql: graphqlWalk(), rest: restWalk(), restCallsPerGraphql: 1 },
+    { name: 'walk', graphql: graphqlWalk(), rest: restWalk(), mesh: meshWalk(), restCallsPerGraphql: 1, targets: {} },
     {
       name: 'by-id-fanout',
       graphql: graphqlSide(`{ ${fanout.join(' ')} }`, (data) => {
         expect(Object.keys(data).length === 20 && Object.values(data).every((image) => image !== null), 'by-id-fanout finds its 20 images');
       }),
-      rest: restSide(
-        ids.map((id) => restPath(`id=${id}`)),
-        1,
-      ),
+      rest: restSide(byId, 1),
+      mesh: meshSide(`{ ${meshFanout.join(' ')} }`, 1),
+      passThrough: passThroughSide(byId, 'by-id-fanout'),
       restCallsPerGraphql: ids.length,
+      targets: {},
     },
   ];
 }
