@@ -32,6 +32,8 @@ export interface StartOptions {
    * without the benchmark's own process reading every access line), and the file is read for the ready line.
    */
   logFile?: string;
+  /** Flags for node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -39,9 +41,9 @@ export interface StartOptions {
  * Starts `node <script> ...args` and waits for the line matching `ready`. Rejects when the process
  * exits first or says nothing for `timeoutMs`.
  */
-export function startNode(script: string, args: string[], { env, ready, cwd, logFile, timeoutMs = 30_000 }: StartOptions): Promise<Started> {
+export function startNode(script: string, args: string[], { env, ready, cwd, logFile, nodeArgs = [], timeoutMs = 30_000 }: StartOptions): Promise<Started> {
   const fd = logFile === undefined ? undefined : openSync(logFile, 'w');
-  const child = spawn(process.execPath, [script, ...args], { env, cwd, stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, cwd, stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd] });
   if (fd !== undefined) closeSync(fd);
   running.add(child);
   child.once('exit', () => running.delete(child));

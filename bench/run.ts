@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { measureFloor, type FloorResult } from './floor.js';
 import { measure, stopLoad, type LoadSettings, type SideResult } from './load.js';
+import { attribute, attributionTable, readProfile } from './profile.js';
 import { killAllNow, rssMB, RssSampler, startNode, stopAll, type Started } from './processes.js';
 import { costTable, emulatorTable, errorChecks, printChecks, summarizeLog, targetChecks, throughputTable, type Rss, type ScenarioResult } from './report.js';
 import { list500AllQuery, REGION, scenarios, TOKEN, type Side } from './scenarios.js';
@@ -42,6 +43,8 @@ const USAGE = `Usage: npm run bench -- [flags]
   --connections <n>   concurrent connections (default 10)
   --only <names>      only these scenarios (comma-separated; repeatable): list-20, list-500-all, walk, by-id-fanout
   --skip <sides>      leave out these comparisons (comma-separated): ${SIDES.join(', ')}
+  --profile           run the server with --cpu-prof and print where its CPU went, per request
+                      (best with one scenario: --only list-20 --skip mesh,pass-through,emulator)
   --floor             the in-process floor (alone unless --only names scenarios too)
   --no-fail           report missed targets without exiting 1 (errors still fail the run)
   -h, --help          this text
@@ -60,6 +63,7 @@ function readFlags() {
       only: { type: 'string', multiple: true },
       skip: { type: 'string', multiple: true },
       floor: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       'no-fail': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,6 +88,7 @@ function readFlags() {
     only,
     skip: new Set(skip as OptionalSide[]),
     floor: values.floor || only.length === 0,
+    profile: values.profile,
     scenariosToo: only.length > 0 || !values.floor,
     noFail: values['no-fail'],
   };
@@ -120,8 +125,10 @@ function cpuModel(): string {
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** The server as `npm start` runs it in production: logs at info (to a file), metrics on (their default). */
-function startServer(endpoint: string, logFile: string): Promise<Started> {
+function startServer(endpoint: string, logFile: string, profileDir?: string): Promise<Started> {
+  const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS;
   return startNode(`${root}/dist/main.js`, [], {
+    nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${profileDir}`] : [],
     env: cleanEnv({
       NODE_ENV: 'production',
       CLOUDIMAGES_ENDPOINT: endpoint,
@@ -129,7 +136,7 @@ function startServer(endpoint: string, logFile: string): Promise<Started> {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       // To try V8 settings on the server alone, e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=32.
-      ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       // To bench a configuration, e.g. BENCH_SERVER_ENV=CACHE_TTL_MS=5000,REDIS_URL=redis://127.0.0.1:6379.
       ...serverEnv(process.env.BENCH_SERVER_ENV),
     }),
@@ -187,7 +194,7 @@ async function main(): Promise<number> {
         env: cleanEnv({}),
         ready: /canned upstream listening on (http:\/\/\S+)/,
       });
-      server = await startServer(canned.url, join(logs, 'server.log'));
+      server = await startServer(canned.url, join(logs, 'server.log'), flags.profile ? join(logs, 'profile') : undefined);
       serverOnEmulator = skip.has('emulator') ? undefined : await startServer(emulator.url, join(logs, 'server-on-emulator.log'));
       const mesh = skip.has('mesh') ? undefined : await startMesh(canned.url, join(logs, 'mesh.log'));
       const passThrough = skip.has('pass-through')
@@ -272,6 +279,8 @@ async function main(): Promise<number> {
   // What the servers logged at warn and above.
   const serverLog = summarizeLog([server, serverOnEmulator].flatMap((s) => (s?.logFile ? readFileSync(s.logFile, 'utf8').split('\n') : [])).filter((line) => line.startsWith('{')));
   const totalS = (Date.now() - started) / 1000;
+  // The access log has a line per request the server answered.
+  const attribution = flags.profile && server?.logFile ? attribute(readProfile(join(logs, 'profile')), readFileSync(server.logFile, 'utf8').split('\n').filter((line) => line.includes('"msg":"request"')).length) : undefined;
 
   say('');
   if (results.length > 0) {
@@ -293,6 +302,7 @@ async function main(): Promise<number> {
         `(a page of ${(floor.pageBytes / 1e3).toFixed(0)} kB in, ${(floor.responseBytes / 1e3).toFixed(0)} kB of GraphQL out; ${floor.upstreamCalls.length} upstream bodies parsed per execution).`,
     );
   }
+  if (attribution) say(`\nWhere the GraphQL server's CPU went (--profile, over the canned upstream; checks and warm-ups included):\n\n${attributionTable(attribution)}`);
   if (serverLog.length > 0) {
     say('\nthe GraphQL servers logged at warn or above (requests cut off at the end of a run say the client closed the connection):');
     for (const { count, message } of serverLog) say(`  ${String(count).padStart(5)} × ${message}`);
@@ -320,6 +330,7 @@ async function main(): Promise<number> {
         floor,
         checks: { errors, targets },
         serverLog,
+        attribution,
       },
       null,
       2,

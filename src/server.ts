@@ -1,11 +1,10 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
+import bodyParser from 'body-parser';
 import compression from 'compression';
-import express, { type RequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createFormatError } from './apollo/format-error.js';
@@ -17,13 +16,18 @@ import { queryLimitRules } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
 import { createContext, type Context, type ContextDeps } from './context.js';
 import type { CallerAuthConfig, CorsPolicy, QueryLimits } from './config.js';
-import { useAccessLog } from './http/access-log.js';
+import { accessLog } from './http/access-log.js';
 import { createCallerAuth, useCallerAuth } from './http/caller-auth.js';
 import { useCors } from './http/cors.js';
-import { useJsonErrors } from './http/json-errors.js';
+import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
+import { sendHttpError } from './http/json-errors.js';
 import { requestSignal } from './http/request-signal.js';
 
-/** The HTTP face of the API: `/graphql` (Apollo; Sandbox on GET from a browser), `/healthz`, `/readyz`, `/metrics` (when on). */
+/**
+ * The HTTP face of the API, on node:http: `/graphql` (Apollo; Sandbox on GET from a browser),
+ * `/healthz`, `/readyz`, `/metrics` (when on). No web framework: four routes, and on /graphql the
+ * connect-style middlewares it needs (cors, compression, body-parser) run as they are.
+ */
 
 export interface ServerOptions {
   schema: GraphQLSchema;
@@ -52,7 +56,7 @@ export interface ServerOptions {
   /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
   /** GET /metrics (Prometheus), when metrics are on; outside caller authentication, like /healthz. */
-  metrics?: RequestHandler;
+  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 export interface RunningServer {
@@ -61,18 +65,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A route of its own: answers GET (and HEAD) only. */
+type Route = (exchange: Exchange) => void | Promise<void>;
+
 export async function startServer(options: ServerOptions, port: number, host: string): Promise<RunningServer> {
-  const app = express();
-  app.disable('x-powered-by');
-  // Responses are per caller and never cached, and an ETag is a hash of the whole (often 1 MB) body.
-  app.set('etag', false);
+  const { log } = options;
   // IAM tokens run to several KB: room for a 16 KB token (the longest accepted) beside the other headers.
-  const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 }, app);
+  const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 });
   const apollo = new ApolloServer<Context>({
     ...(options.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
     introspection: options.introspection,
     // Apollo's own messages go to the JSON log too.
-    logger: options.log,
+    logger: log,
     includeStacktraceInErrorResponses: false,
     // main.ts stops the whole app on SIGINT/SIGTERM (tracing flushed, client and emulator closed);
     // Apollo's own handler would re-raise the signal and end the process half-way through.
@@ -97,34 +101,70 @@ export async function startServer(options: ServerOptions, port: number, host: st
   });
   await apollo.start();
 
-  app.use(useAccessLog(options.log));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', (_req, res) => {
-    const { client } = options.context;
-    const breaker = client.breakerState;
-    const ready = breaker.state !== 'open';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream failing', upstream: new URL(client.endpoint).origin, breaker });
-  });
-  if (options.metrics) app.get('/metrics', options.metrics);
-  app.use(
-    '/graphql',
-    ...useCors(options.cors),
-    ...(options.compression ? [compression({ threshold: 64 * 1024, level: 1 })] : []),
-    ...(options.callerAuth ? [useCallerAuth(createCallerAuth({ ...(options.callerAuth.jwt ? { jwt: options.callerAuth.jwt } : {}), apiKeys: options.callerAuth.apiKeys, mode: options.callerAuth.mode }), options.log)] : []),
-    express.json({ limit: '256kb' }),
-    expressMiddleware(apollo, {
-      // Kept in res.locals for the access line (operation's upstream calls).
-      context: async ({ req, res }) =>
-        (res.locals.graphql = createContext(
-          { ...options.context, log: options.log },
-          { headers: req.headers, requestId: String(res.locals.requestId), signal: requestSignal(res, options.requestDeadlineMs) },
-        )),
-    }),
-  );
+  const cors = useCors(options.cors);
+  const compress = options.compression ? (compression({ threshold: 64 * 1024, level: 1 }) as Middleware) : undefined;
+  const callerAuth = options.callerAuth
+    ? useCallerAuth(createCallerAuth({ ...(options.callerAuth.jwt ? { jwt: options.callerAuth.jwt } : {}), apiKeys: options.callerAuth.apiKeys, mode: options.callerAuth.mode }), log)
+    : undefined;
+  const json = bodyParser.json({ limit: '256kb' }) as Middleware;
+  const contextDeps: ContextDeps = { ...options.context, log };
 
-  app.use(useJsonErrors(options.log));
+  const graphql = async (exchange: Exchange): Promise<void> => {
+    const { req, res } = exchange;
+    if (!(await through(cors, req, res))) return;
+    if (compress && !(await through(compress, req, res))) return;
+    if (callerAuth && !(await callerAuth(exchange))) return;
+    await through(json, req, res);
+    const { body } = req as IncomingMessage & { body?: unknown };
+    exchange.body = body;
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: query < 0 ? '' : url.slice(query + 1), body },
+      // Kept on the exchange for the access line (the operation's upstream calls).
+      context: async () =>
+        (exchange.graphql = createContext(contextDeps, { headers: req.headers, requestId: exchange.requestId, signal: requestSignal(res, options.requestDeadlineMs) })),
+    });
+    await send(res, response);
+  };
+
+  const routes = new Map<string, Route>([
+    ['/healthz', ({ res }) => sendJson(res, 200, { status: 'ok' })],
+    [
+      '/readyz',
+      ({ res }) => {
+        const { client } = options.context;
+        const breaker = client.breakerState;
+        const ready = breaker.state !== 'open';
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'upstream failing', upstream: new URL(client.endpoint).origin, breaker });
+      },
+    ],
+  ]);
+  const { metrics } = options;
+  if (metrics) routes.set('/metrics', ({ req, res }) => metrics(req, res));
+
+  const startExchange = accessLog(log);
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const exchange = startExchange(req, res);
+    // Paths match as Express matched them: any case, with or without a trailing slash.
+    const path = exchange.path.toLowerCase().replace(/(.)\/$/, '$1');
+    let handled: void | Promise<void>;
+    try {
+      if (path === '/graphql') {
+        handled = graphql(exchange);
+      } else {
+        const route = routes.get(path);
+        if (!route) handled = sendError(res, 404, `Nothing at ${exchange.path}: the API is at /graphql.`, 'NOT_FOUND');
+        else if (req.method !== 'GET' && req.method !== 'HEAD') handled = sendError(res, 405, `${exchange.path} answers GET only.`, 'BAD_REQUEST', { Allow: 'GET, HEAD' });
+        else handled = route(exchange);
+      }
+    } catch (error) {
+      handled = Promise.reject(error);
+    }
+    if (handled) handled.catch((error: unknown) => sendHttpError(log, exchange, error));
+  });
 
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error): void => {
@@ -135,7 +175,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
     httpServer.listen(port, host, () => {
       httpServer.off('error', failed);
       // Later errors (e.g. `accept EMFILE`) are logged; the server keeps serving.
-      httpServer.on('error', (error) => options.log.error({ err: error }, 'HTTP server error'));
+      httpServer.on('error', (error) => log.error({ err: error }, 'HTTP server error'));
       resolve();
     });
   });
@@ -145,4 +185,20 @@ export async function startServer(options: ServerOptions, port: number, host: st
     httpServer,
     close: () => apollo.stop(),
   };
+}
+
+/** Apollo's answer onto the response: one string, or the parts of an incremental (`@defer`) answer as they come. */
+async function send(res: ServerResponse, { status, headers, body }: HTTPGraphQLResponse): Promise<void> {
+  res.statusCode = status ?? 200;
+  for (const [name, value] of headers) res.setHeader(name, value);
+  if (body.kind === 'complete') {
+    res.end(body.string);
+    return;
+  }
+  for await (const chunk of body.asyncIterator) {
+    res.write(chunk);
+    // Sent now, not held back by compression.
+    (res as ServerResponse & { flush?: () => void }).flush?.();
+  }
+  res.end();
 }

@@ -5,7 +5,7 @@ import { createLogger } from '../src/logger.js';
 import { ALICE, startApi, type ApiHarness } from './helpers/api-server.js';
 
 /**
- * What the server writes to its log: one access line per request (pino-http) with its id, method,
+ * What the server writes to its log: one access line per request with its id, method,
  * real path, status, duration, and on /graphql the operation name and the upstream calls it made;
  * never a token, key or JWT.
  */

@@ -30,6 +30,28 @@ describe('HTTP routes', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
   });
 
+  it('answers any other path with a JSON 404, and other methods on a route of its own with a JSON 405', async () => {
+    for (const path of ['/', '/nothing', '/graphql/extra', '/healthz/deeper']) {
+      const response = await fetch(`${api.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ errors: [{ message: `Nothing at ${path}: the API is at /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+    }
+    const wrongMethod = await fetch(`${api.url}/healthz`, { method: 'POST' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await wrongMethod.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('matches routes in any case and with a trailing slash, and answers HEAD like GET without a body', async () => {
+    expect((await fetch(`${api.url}/HealthZ/`)).status).toBe(200);
+    const post = await fetch(`${api.url}/graphql/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': ALICE }, body: JSON.stringify({ query: '{ regions }' }) });
+    expect(post.status).toBe(200);
+    expect(((await post.json()) as { data: { regions: string[] } }).data.regions.length).toBeGreaterThan(0);
+    const head = await fetch(`${api.url}/readyz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
   it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
     const echoed = await fetch(`${api.url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-123');

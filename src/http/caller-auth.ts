@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { sendError, type Exchange } from './exchange.js';
 import { CallerAuthError, CallerAuthUnavailableError, JwtVerifier, type JwtCaller, type JwtOptions } from './jwt-verifier.js';
 
 export { ACCEPTED_ALGORITHMS, CallerAuthError, CallerAuthUnavailableError, type JwtOptions } from './jwt-verifier.js';
@@ -95,32 +95,32 @@ export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
 }
 
 /**
- * Express middleware for `/graphql`, after CORS (a preflight `OPTIONS` passes untouched): on
- * success the caller goes to `res.locals.caller`; a refusal is answered here, GraphQL-shaped:
- * 401 `UNAUTHENTICATED` with `WWW-Authenticate: Bearer`, or 503 `UPSTREAM_UNAVAILABLE` with
- * `Retry-After` when the identity provider's keys cannot be had. Other errors go to `next(error)`.
+ * For `/graphql`, after CORS (a preflight `OPTIONS` passes untouched): true when the request may go
+ * on, with its caller in `exchange.caller`; false when it was refused and answered here,
+ * GraphQL-shaped: 401 `UNAUTHENTICATED` with `WWW-Authenticate: Bearer`, or 503
+ * `UPSTREAM_UNAVAILABLE` with `Retry-After` when the identity provider's keys cannot be had. Other
+ * errors are thrown.
  */
-export function useCallerAuth(auth: CallerAuth, log?: Logger): RequestHandler {
-  return async (req, res, next) => {
-    if (req.method === 'OPTIONS') return next();
-    let caller: Caller;
+export function useCallerAuth(auth: CallerAuth, log?: Logger): (exchange: Exchange) => Promise<boolean> {
+  return async (exchange) => {
+    const { req, res, requestId } = exchange;
+    if (req.method === 'OPTIONS') return true;
     try {
-      caller = await auth.authenticate(req.headers);
+      exchange.caller = await auth.authenticate(req.headers);
+      return true;
     } catch (error) {
+      const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
       if (error instanceof CallerAuthError) {
-        log?.info({ requestId: res.locals.requestId, reason: error.message }, 'caller refused');
-        res.setHeader('WWW-Authenticate', error.invalidToken ? 'Bearer error="invalid_token"' : 'Bearer');
+        log?.info({ requestId, reason: error.message }, 'caller refused');
+        headers['WWW-Authenticate'] = error.invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
       } else if (error instanceof CallerAuthUnavailableError) {
-        log?.error({ err: error.cause, requestId: res.locals.requestId }, 'identity provider key set unavailable');
-        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+        log?.error({ err: error.cause, requestId }, 'identity provider key set unavailable');
+        headers['Retry-After'] = String(error.retryAfterSeconds);
       } else {
-        return next(error);
+        throw error;
       }
-      res.setHeader('Cache-Control', 'no-store');
-      res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-      return;
+      sendError(res, error.status, error.message, error.code, headers);
+      return false;
     }
-    res.locals.caller = caller;
-    next();
   };
 }

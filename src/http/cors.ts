@@ -1,6 +1,6 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
 import type { CorsPolicy } from '../config.js';
+import type { Middleware } from './exchange.js';
 
 /** Any port (or none) on a loopback host, plain http: where frontend dev servers run. */
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
@@ -15,7 +15,7 @@ export function isAllowedOrigin(policy: CorsPolicy, origin: string): boolean {
  * sends, and `X-Request-Id` exposed; any other origin gets no CORS header at all. Every preflight
  * ends here with 204, before Apollo (whose CSRF check would refuse a bodiless OPTIONS).
  */
-export function useCors(policy: CorsPolicy): RequestHandler[] {
+export function useCors(policy: CorsPolicy): Middleware {
   const allowAllowed = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && isAllowedOrigin(policy, origin) ? origin : false),
     methods: ['GET', 'POST'],
@@ -23,19 +23,14 @@ export function useCors(policy: CorsPolicy): RequestHandler[] {
     exposedHeaders: ['X-Request-Id'],
     maxAge: 600,
     optionsSuccessStatus: 204,
-  });
-  return [
-    (_req, res, next) => {
-      // The answer depends on Origin whether or not it is allowed: no cache may serve one origin's to another.
-      res.vary('Origin');
-      next();
-    },
-    allowAllowed,
-    // A preflight from an origin that is not allowed: answered without CORS headers, so the browser stops there.
-    (req, res, next) => {
-      if (req.method !== 'OPTIONS') return next();
-      res.setHeader('Allow', 'GET, POST, OPTIONS');
-      res.status(204).end();
-    },
-  ];
+  }) as Middleware;
+  return (req, res, next) => {
+    // The answer depends on Origin whether or not it is allowed: no cache may serve one origin's to another.
+    res.setHeader('Vary', 'Origin');
+    allowAllowed(req, res, (error) => {
+      if ((error !== undefined && error !== null) || req.method !== 'OPTIONS') return next(error);
+      // A preflight from an origin that is not allowed: answered without CORS headers, so the browser stops there.
+      res.writeHead(204, { Allow: 'GET, POST, OPTIONS' }).end();
+    });
+  };
 }

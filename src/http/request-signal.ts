@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { setMaxListeners } from 'node:events';
 import { ClientGone, CloudImagesError, ErrorCode } from '../upstream/errors.js';
 
@@ -6,7 +6,7 @@ import { ClientGone, CloudImagesError, ErrorCode } from '../upstream/errors.js';
  * One AbortSignal per request: it fires when the request's deadline passes, or when its client
  * goes away before the answer is sent, and every upstream call of the request listens to it.
  */
-export function requestSignal(res: Response, deadlineMs: number): AbortSignal {
+export function requestSignal(res: ServerResponse, deadlineMs: number): AbortSignal {
   const controller = new AbortController();
   // Every upstream call of the request listens while it waits its turn: hundreds are expected, not a leak.
   setMaxListeners(0, controller.signal);

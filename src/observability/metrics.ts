@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import type { RequestHandler } from 'express';
 import { getOperationAST } from 'graphql';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Context } from '../context.js';
@@ -56,7 +56,7 @@ export interface Metrics {
   /** For Apollo's `plugins`. */
   plugin: ApolloServerPlugin<Context>;
   /** GET /metrics: the text exposition format. */
-  handler: RequestHandler;
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /** Operation names as label values: the first OPERATION_NAME_CAP names seen keep theirs. */
@@ -206,9 +206,9 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
   };
 
-  const handler: RequestHandler = async (_req, res) => {
+  const handler = async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const text = await registry.metrics();
-    res.set('content-type', registry.contentType).set('cache-control', 'no-store').send(text);
+    res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) }).end(text);
   };
 
   return { registry, observer, plugin, handler };

@@ -1,4 +1,3 @@
-import express from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
@@ -13,6 +12,7 @@ import {
   type CallerAuthOptions,
   type JwtOptions,
 } from '../../src/http/caller-auth.js';
+import { sendJson, type Exchange } from '../../src/http/exchange.js';
 
 /** Caller authentication (issue 10): JWTs against a loopback JWKS server, API keys, and the /graphql middleware over real HTTP. */
 
@@ -514,7 +514,7 @@ describe("mode 'none'", () => {
   });
 });
 
-// ---- the middleware over real HTTP -----------------------------------------------------------
+// ---- the gate over real HTTP -----------------------------------------------------------
 
 describe('useCallerAuth over HTTP', () => {
   let key: TestKey;
@@ -523,23 +523,25 @@ describe('useCallerAuth over HTTP', () => {
   const servers: Server[] = [];
 
   async function listen(callers: CallerAuth): Promise<string> {
-    const app = express();
-    app.use(
-      '/graphql',
-      useCallerAuth(callers),
-      (req, res) => {
-        reached += 1;
-        if (req.method === 'OPTIONS') {
-          res.status(204).setHeader('x-reached', 'yes').end();
-          return;
-        }
-        res.json({ caller: res.locals.caller });
-      },
-    );
-    app.use(((error, _req, res, _next) => {
-      res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], name: (error as Error).name });
-    }) as express.ErrorRequestHandler);
-    const server = createServer(app);
+    const gate = useCallerAuth(callers);
+    // The gate, then a handler answering with the caller it found; an error the gate throws becomes a 500.
+    const server = createServer((req, res) => {
+      const exchange: Exchange = { req, res, requestId: 'test', path: '/graphql' };
+      gate(exchange).then(
+        (passed) => {
+          if (!passed) return;
+          reached += 1;
+          if (req.method === 'OPTIONS') {
+            res.writeHead(204, { 'x-reached': 'yes' }).end();
+            return;
+          }
+          sendJson(res, 200, { caller: exchange.caller });
+        },
+        (error: unknown) => {
+          sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], name: (error as Error).name });
+        },
+      );
+    });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -568,7 +570,7 @@ describe('useCallerAuth over HTTP', () => {
   const post = (url: string, headers: Record<string, string>): Promise<Response> =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ __typename }"}' });
 
-  it('lets a valid caller through, with the caller in res.locals', async () => {
+  it('lets a valid caller through, with the caller on the exchange', async () => {
     reached = 0;
     const url = await listen(auth({ jwt: jwtOptions(jwks), apiKeys: API_KEYS }));
     const byJwt = await post(url, bearer(await sign(key, { claims: { sub: 'dave' } })));
