@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Agent, request, type Dispatcher } from 'undici';
+import { errors as undiciErrors, Pool, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { ClientGone, CloudImagesError, ErrorCode, errorFromResponse, isRetryableStatus } from './errors.js';
@@ -66,7 +66,8 @@ const DEFAULT_MAX_IN_FLIGHT = 64;
  * cancellation, error mapping, parsing. It knows nothing of GraphQL.
  */
 export class CloudImagesClient {
-  private readonly dispatcher: Dispatcher;
+  /** One keep-alive pool for the endpoint's origin (a client talks to one upstream). */
+  private readonly pool: Pool;
   private readonly breaker: CircuitBreaker;
   /** One place per pooled connection: an attempt starts (and its timeout with it) only once it has a connection. */
   private readonly connections: LimitFunction;
@@ -76,7 +77,15 @@ export class CloudImagesClient {
     private readonly random: () => number = Math.random,
   ) {
     const connections = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-    this.dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections });
+    this.pool = new Pool(new URL(options.endpoint).origin, {
+      keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 60_000,
+      connections,
+      // One request at a time on a connection: a slow answer never holds up the one behind it.
+      pipelining: 1,
+      // A larger body is refused as it arrives, and its connection dropped.
+      maxResponseSize: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    });
     this.connections = pLimit(connections);
     this.breaker = new CircuitBreaker(options.breakerFailures ?? 5, options.breakerOpenMs ?? 10_000, isOutage, (error) => error instanceof CancelledAttempt);
   }
@@ -109,9 +118,12 @@ export class CloudImagesClient {
       // HTTP 401 for the whole response, so a client's usual "on 401, log in again" handler fires.
       throw new CloudImagesError(ErrorCode.UNAUTHENTICATED, 'No credentials: send an X-Auth-Token header (or Authorization: Bearer <token>).', undefined, undefined, 401);
     }
-    const budget = AbortSignal.timeout(this.options.totalBudgetMs);
-    const cancel = signal ? AbortSignal.any([signal, budget]) : budget;
-    const deadline = Date.now() + this.options.totalBudgetMs;
+    const { totalBudgetMs, timeoutMs, budget } = this.options;
+    const deadline = Date.now() + totalBudgetMs;
+    const outOfTime = (): boolean => signal?.aborted === true || Date.now() >= deadline;
+    // What the waits between attempts listen to (the rate budget, a backoff): made only when one waits.
+    let waits: CallSignal | undefined;
+    const waitSignal = (): AbortSignal => (waits ??= new CallSignal(signal, deadline)).signal;
     try {
       for (let attempt = 1; ; attempt++) {
         let failure: CloudImagesError;
@@ -122,12 +134,12 @@ export class CloudImagesClient {
             // The budget is taken once the attempt holds a connection, right before it is sent, and
             // outside the breaker: a call refused by the budget (or cancelled while it waited) says
             // nothing about the upstream, and must neither count as an outage nor close a half-open breaker.
-            if (cancel.aborted) throw new CancelledAttempt();
-            await this.options.budget?.take(cancel);
+            if (outOfTime()) throw new CancelledAttempt();
+            if (budget) await budget.take(waitSignal());
             // Again, in the same tick as the breaker's own check: the breaker may have started a
             // half-open probe while this call waited, and cockatiel would hold it (deaf to its signal) until the probe ends.
             this.breaker.throwIfOpen();
-            return this.breaker.run(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(this.options.timeoutMs, deadline - Date.now()), cancel, headers)));
+            return this.breaker.run(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(timeoutMs, deadline - Date.now()), signal, headers)));
           });
         } catch (error) {
           if (!(error instanceof RetryableFailure)) throw error;
@@ -136,16 +148,18 @@ export class CloudImagesClient {
         const wait = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : this.backoff(attempt);
         if (attempt >= this.options.maxAttempts || Date.now() + wait >= deadline) throw failure;
         for (const observer of this.options.observers ?? []) observer.retry?.({ url, attempt, waitMs: wait, code: failure.code });
-        await delay(wait, undefined, { signal: cancel });
+        await delay(wait, undefined, { signal: waitSignal() });
       }
     } catch (error) {
-      if (cancel.aborted) throw cancelled(signal?.aborted ? signal.reason : undefined, this.options.totalBudgetMs);
+      if (outOfTime()) throw cancelled(signal?.aborted ? signal.reason : undefined, totalBudgetMs);
       throw error;
+    } finally {
+      waits?.dispose();
     }
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.pool.close();
   }
 
   /** Full jitter: a random wait up to base·2^(attempt-1). */
@@ -158,12 +172,14 @@ export class CloudImagesClient {
    * the wait for a connection (undici's own headers timeout would, but only to about a second).
    */
   /** Runs one attempt under the observers' watch. */
-  private async observed(url: URL, attempt: number, run: (headers: Record<string, string>) => Promise<ListImagesResult & { status: number }>): Promise<ListImagesResult> {
+  private async observed(url: URL, attempt: number, run: (headers: Record<string, string> | undefined) => Promise<ListImagesResult & { status: number }>): Promise<ListImagesResult> {
     const observers = this.options.observers ?? [];
-    if (observers.length === 0) return strip(await run({}));
+    if (observers.length === 0) return strip(await run(undefined));
     const watches = observers.map((observer) => observer.attempt({ url, attempt }));
+    let headers: Record<string, string> | undefined;
+    for (const watch of watches) if (watch.headers) headers = { ...headers, ...watch.headers };
     try {
-      const result = await run(Object.assign({}, ...watches.map((watch) => watch.headers ?? {})));
+      const result = await run(headers);
       for (const watch of watches) watch.end({ status: result.status, outcome: 'ok', requestId: result.requestId });
       return strip(result);
     } catch (error) {
@@ -177,34 +193,43 @@ export class CloudImagesClient {
     }
   }
 
-  private async attempt(url: URL, credentials: Credentials, timeoutMs: number, cancel: AbortSignal, extraHeaders: Record<string, string>): Promise<ListImagesResult & { status: number }> {
+  private async attempt(url: URL, credentials: Credentials, timeoutMs: number, cancel: AbortSignal | undefined, extraHeaders: Record<string, string> | undefined): Promise<ListImagesResult & { status: number }> {
     // Cancelled while it waited for a connection: no call was made, nothing to count.
-    if (cancel.aborted) throw new CancelledAttempt();
+    if (cancel?.aborted) throw new CancelledAttempt();
     const timeout = Math.max(1, timeoutMs);
-    const timer = AbortSignal.timeout(timeout);
+    // One signal for the attempt: its own timeout, or the call's caller gone (deadline, client gone).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    const onCancel = (): void => controller.abort();
+    cancel?.addEventListener('abort', onCancel, { once: true });
     let response: Dispatcher.ResponseData;
     let body: string;
     try {
-      response = await request(url, {
-        method: 'GET',
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.any([cancel, timer]),
-        headers: { ...extraHeaders, ...authHeaders(credentials, url) },
-      });
-      body = await readCapped(response.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+      const headers = authHeaders(credentials, url);
+      response = await this.pool.request({ method: 'GET', path: `${url.pathname}${url.search}`, signal: controller.signal, headers: extraHeaders ? { ...extraHeaders, ...headers } : headers });
+      body = await response.body.text();
     } catch (error) {
-      if (cancel.aborted) {
+      if (cancel?.aborted) {
         // The caller going away is no outage (the breaker must not count it); the call's budget or
         // the request's deadline running out while the upstream still had not answered is one.
         if (cancel.reason instanceof ClientGone) throw new CancelledAttempt();
         throw new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, 'The image service did not answer before the call ran out of time');
       }
-      if (error instanceof CloudImagesError) throw error;
-      if (timer.aborted) {
+      if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
+        throw new CloudImagesError(ErrorCode.UPSTREAM_ERROR, `The image service sent a response larger than ${this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES} bytes`);
+      }
+      if (timedOut) {
         throw new RetryableFailure(new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The image service did not answer within ${timeout} ms`));
       }
       const reason = error instanceof Error ? ((error as Error & { code?: string }).code ?? error.name) : 'unknown error';
       throw new RetryableFailure(new CloudImagesError(ErrorCode.UPSTREAM_UNAVAILABLE, `The image service could not be reached (${reason})`));
+    } finally {
+      clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
     }
     const requestId = header(response.headers, 'x-request-id');
     const { statusCode: status } = response;
@@ -217,6 +242,38 @@ export class CloudImagesClient {
       throw isRetryableStatus(status) ? new RetryableFailure(error) : error;
     }
     return { images: parseImages(body, status, requestId), requestId, status, bytes: body.length };
+  }
+}
+
+/**
+ * What a call's waits (the rate budget, a backoff between attempts) listen to: aborted when the
+ * call's caller goes away (with its reason) or when the call's total budget runs out.
+ */
+class CallSignal {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly caller: AbortSignal | undefined,
+    deadline: number,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new DOMException('The call ran out of time', 'TimeoutError')), Math.max(0, deadline - Date.now()));
+    if (caller?.aborted) {
+      this.controller.abort(caller.reason);
+    } else if (caller) {
+      this.onAbort = () => this.controller.abort(caller.reason);
+      caller.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (this.onAbort) this.caller?.removeEventListener('abort', this.onAbort);
   }
 }
 
@@ -268,21 +325,6 @@ function isOutage(error: Error): boolean {
 function cancelled(reason: unknown, totalBudgetMs: number): CloudImagesError {
   if (reason instanceof CloudImagesError) return reason;
   return new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The image service did not answer within the ${totalBudgetMs} ms allowed for one call, retries included`);
-}
-
-/** The body as text, refusing (and dropping the connection) past `cap` bytes. */
-async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > cap) {
-      body.destroy();
-      throw new CloudImagesError(ErrorCode.UPSTREAM_ERROR, `The image service sent a response larger than ${cap} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | null {
