@@ -64,25 +64,37 @@ export interface RequestInfo {
   signal: AbortSignal;
 }
 
+/**
+ * A class, so that its lazy logger lives on the prototype: Apollo copies each request's context
+ * with `Object.assign` (which would call an own getter), keeping the prototype.
+ */
+class RequestContext implements Context {
+  private logger: Logger | undefined;
+
+  constructor(
+    readonly images: ImageSource,
+    readonly requestId: string,
+    readonly signal: AbortSignal,
+    readonly regions: readonly string[],
+    private readonly parentLog: Logger,
+  ) {}
+
+  /** Made on first use: most requests log nothing but their access-log line. */
+  get log(): Logger {
+    return (this.logger ??= this.parentLog.child({ requestId: this.requestId }));
+  }
+}
+
 export function createContext(deps: ContextDeps, { headers, requestId, signal }: RequestInfo): Context {
   const credentials = deps.serverCredentials ?? credentialsFrom(headers);
-  let log: Logger | undefined;
-  return {
-    images: new ImageSource({
-      client: deps.client,
-      credentials,
-      lane: deps.gate.lane(deps.concurrency),
-      signal,
-      snapshots: deps.snapshots,
-      pages: deps.pages,
-      maxSnapshotImages: deps.maxSnapshotImages,
-    }),
-    requestId,
-    // Made on first use: most requests log nothing but their access-log line.
-    get log() {
-      return (log ??= deps.log.child({ requestId }));
-    },
+  const images = new ImageSource({
+    client: deps.client,
+    credentials,
+    lane: deps.gate.lane(deps.concurrency),
     signal,
-    regions: deps.regions,
-  };
+    snapshots: deps.snapshots,
+    pages: deps.pages,
+    maxSnapshotImages: deps.maxSnapshotImages,
+  });
+  return new RequestContext(images, requestId, signal, deps.regions, deps.log);
 }

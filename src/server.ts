@@ -86,6 +86,8 @@ export async function startServer(options: ServerOptions, port: number, host: st
     parseOptions: { maxTokens: options.limits.maxTokens },
     validationRules: queryLimitRules(options.limits),
     formatError: createFormatError({ hideSuggestions: options.hideSuggestions }),
+    // Apollo's default appends a newline: a second string of the whole response to flatten before it is encoded (a page of 500 is a megabyte).
+    stringifyResult: (value) => JSON.stringify(value),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP cache hints are served (responses are per caller), so the per-field cache-control work is skipped.
@@ -192,7 +194,10 @@ async function send(res: ServerResponse, { status, headers, body }: HTTPGraphQLR
   res.statusCode = status ?? 200;
   for (const [name, value] of headers) res.setHeader(name, value);
   if (body.kind === 'complete') {
-    res.end(body.string);
+    // Encoded once: given the string, node:http would scan it for its byte length, then encode it.
+    const bytes = Buffer.from(body.string, 'utf8');
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes);
     return;
   }
   for await (const chunk of body.asyncIterator) {

@@ -27,6 +27,16 @@ beforeAll(async () => {
   [schema, subgraph] = await Promise.all([createSchema(), createSchema({ federation: true })]);
 });
 
+describe('what graphql-jit may skip (src/apollo/jit-gateway.ts, disableLeafSerialization)', () => {
+  it('every enum, in both schemas, has its names as its values: a value written without serializing is the name a client reads', () => {
+    for (const each of [schema, subgraph]) {
+      const enums = Object.values(each.getTypeMap()).filter(isEnumType).filter((type) => !type.name.startsWith('__'));
+      expect(enums.length).toBeGreaterThan(5);
+      for (const type of enums) for (const value of type.getValues()) expect([type.name, value.value]).toEqual([type.name, value.name]);
+    }
+  });
+});
+
 describe('schema/', () => {
   it('schema.graphql is exactly what the code emits (run `npm run schema:emit` after changing types)', async () => {
     const checkedIn = await readFile(new URL('../schema/schema.graphql', import.meta.url), 'utf8');

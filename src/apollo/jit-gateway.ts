@@ -9,6 +9,18 @@ const { compileQuery, isCompiledQuery } = createRequire(import.meta.url)('graphq
 
 type Compiled = CompiledQuery;
 
+/**
+ * - `disableLeafSerialization`: enums and the built-in scalars are written as the resolvers return
+ *   them, without a serializer call (and the error path and location arrays jit would allocate for
+ *   each such field of each item). Sound here because every value is already of its type: the
+ *   image readers return strings, 32-bit integers and booleans (graphql/image/image.mapper.ts), and
+ *   every enum's values are its names (test/schema.spec.ts holds both). Custom scalars (DateTime,
+ *   ByteSize, JSONObject) still go through their serializers.
+ * - `disablingCapturingStackErrors`: no stack trace for the errors jit makes; they are rebuilt with
+ *   their cause below, and no stack trace ever leaves the server.
+ */
+const JIT_OPTIONS = { disableLeafSerialization: true, disablingCapturingStackErrors: true } as const;
+
 export interface ExecutionRequest {
   document: DocumentNode;
   /** The operation to run, as Apollo resolved it; undefined when none matched `requestedName`. */
@@ -33,7 +45,7 @@ export function jitExecutor(schema: GraphQLSchema): (request: ExecutionRequest) 
     const key = operationName ?? '';
     let entry = byOperation.get(key);
     if (entry === undefined) {
-      const result = compileQuery(schema, document, operationName);
+      const result = compileQuery(schema, document, operationName, JIT_OPTIONS);
       entry = isCompiledQuery(result) ? result : null;
       byOperation.set(key, entry);
     }

@@ -20,6 +20,8 @@ type ComplexityEstimator = import('graphql-query-complexity').ComplexityEstimato
  */
 /** Variable sets remembered per document: enough for a client's pages, bounded against a client that varies them endlessly. */
 const COSTS_PER_DOCUMENT = 64;
+/** Longer keys are hashed (64 keys of at most this length per document, and the document itself is bounded by Apollo's cache). */
+const MAX_PLAIN_KEY = 256;
 
 /**
  * A field that may read a snapshot of a whole listing (see images/image-source.ts) says so with a
@@ -49,9 +51,10 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
     const operationName = operation.name?.value;
     let known = costs.get(document);
     if (!known) costs.set(document, (known = new Map()));
-    // Only the variables the operation declares matter, hashed: a key stays small whatever a client sends.
+    // Only the variables the operation declares matter, hashed when long: a key stays small whatever a client sends.
     const declared = operation.variableDefinitions?.map((definition) => variables[definition.variable.name.value]) ?? [];
-    const key = createHash('sha256').update(`${operationName ?? ''}\n${JSON.stringify(declared)}`).digest('base64url');
+    const text = `${operationName ?? ''}\n${JSON.stringify(declared)}`;
+    const key = text.length <= MAX_PLAIN_KEY ? text : createHash('sha256').update(text).digest('base64url');
     let cost = known.get(key);
     if (cost === undefined) {
       try {

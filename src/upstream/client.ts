@@ -5,7 +5,7 @@ import type { UpstreamConfig } from '../config.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { ClientGone, CloudImagesError, ErrorCode, errorFromResponse, isRetryableStatus } from './errors.js';
 import { signRequest, type AkSk } from './aksk-signer.js';
-import { buildListUrl } from './request-url.js';
+import { listUrlBuilder } from './request-url.js';
 import type { ImageInfo, ListImagesQuery } from './wire.js';
 
 /**
@@ -71,6 +71,7 @@ export class CloudImagesClient {
   private readonly breaker: CircuitBreaker;
   /** One place per pooled connection: an attempt starts (and its timeout with it) only once it has a connection. */
   private readonly connections: LimitFunction;
+  private readonly buildUrl: (region: string, query: ListImagesQuery) => URL;
 
   constructor(
     private readonly options: ClientOptions,
@@ -87,6 +88,7 @@ export class CloudImagesClient {
       maxResponseSize: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     });
     this.connections = pLimit(connections);
+    this.buildUrl = listUrlBuilder(options.endpoint);
     this.breaker = new CircuitBreaker(options.breakerFailures ?? 5, options.breakerOpenMs ?? 10_000, isOutage, (error) => error instanceof CancelledAttempt);
   }
 
@@ -101,7 +103,7 @@ export class CloudImagesClient {
 
   /** The URL a listing is fetched from; it also keys the dedupe of identical calls. */
   listUrl(region: string, query: ListImagesQuery = {}): URL {
-    return buildListUrl(this.options.endpoint, region, query);
+    return this.buildUrl(region, query);
   }
 
   async listImages(credentials: Credentials | undefined, region: string, query: ListImagesQuery = {}, signal?: AbortSignal): Promise<ListImagesResult> {

@@ -9,22 +9,30 @@ import { isValidRegion, LIST_QUERY_PARAMS, REGION_MAX_LENGTH, type ListImagesQue
  * query sent is the very string a signature covers.
  */
 export function buildListUrl(endpoint: string, region: string, query: ListImagesQuery): URL {
-  if (!isValidRegion(region)) {
-    throw new CloudImagesError(
-      ErrorCode.BAD_USER_INPUT,
-      `Invalid region ${JSON.stringify(region.slice(0, REGION_MAX_LENGTH))}${region.length > REGION_MAX_LENGTH ? '…' : ''}: expected an id like "cn-north-4" (lower-case letters, digits and hyphens, at most ${REGION_MAX_LENGTH} characters)`,
-    );
-  }
+  return listUrlBuilder(endpoint)(region, query);
+}
+
+/** `buildListUrl` for one endpoint, parsed once (a client builds a URL for every call it makes). */
+export function listUrlBuilder(endpoint: string): (region: string, query: ListImagesQuery) => URL {
   const base = new URL(endpoint);
-  const url = new URL(`${base.pathname.replace(/\/+$/, '')}/v1/cloudimages/${encodeURIComponent(region)}`, base);
-  const params: [string, string][] = [];
-  for (const param of LIST_QUERY_PARAMS) {
-    const value = query[param];
-    if (value !== undefined) params.push([param, toWellFormed(String(value))]);
-  }
-  url.search = canonicalQuery(params);
-  if (url.origin !== base.origin) throw new Error('request URL escaped the configured endpoint');
-  return url;
+  const prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}/v1/cloudimages/`;
+  return (region, query) => {
+    if (!isValidRegion(region)) {
+      throw new CloudImagesError(
+        ErrorCode.BAD_USER_INPUT,
+        `Invalid region ${JSON.stringify(region.slice(0, REGION_MAX_LENGTH))}${region.length > REGION_MAX_LENGTH ? '…' : ''}: expected an id like "cn-north-4" (lower-case letters, digits and hyphens, at most ${REGION_MAX_LENGTH} characters)`,
+      );
+    }
+    const params: [string, string][] = [];
+    for (const param of LIST_QUERY_PARAMS) {
+      const value = query[param];
+      if (value !== undefined) params.push([param, toWellFormed(String(value))]);
+    }
+    const search = canonicalQuery(params);
+    const url = new URL(`${prefix}${encodeURIComponent(region)}${search === '' ? '' : `?${search}`}`);
+    if (url.origin !== base.origin) throw new Error('request URL escaped the configured endpoint');
+    return url;
+  };
 }
 
 /** Lone surrogates as U+FFFD, as `URLSearchParams` would store them (they have no UTF-8 encoding). */

@@ -10,7 +10,10 @@ import { OsType } from '../../src/graphql/image/os-type.enum.js';
 import { VirtualEnvType } from '../../src/graphql/image/virtual-env-type.enum.js';
 import { fromGlobalId } from '../../src/graphql/relay/global-id.js';
 import { ByteSizeScalar } from '../../src/graphql/scalars/byte-size.scalar.js';
+import { isoDateTime, wireDate } from '../../src/graphql/image/upstream-date.js';
+import { CloudImagesError } from '../../src/upstream/errors.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
+import fc from 'fast-check';
 
 /** Pure tests of the wire → GraphQL mapper, with hand-written wire objects for every quirk. */
 
@@ -145,8 +148,8 @@ describe('toImage: every field of a fully populated wire image', () => {
       maxRam: 1048576,
       virtualEnvType: VirtualEnvType.IRONIC,
       firmwareType: FirmwareType.UEFI,
-      createdAt: new Date('2024-01-01T08:00:00Z'),
-      updatedAt: new Date('2024-01-02T09:30:15Z'),
+      createdAt: '2024-01-01T08:00:00.000Z',
+      updatedAt: '2024-01-02T09:30:15.000Z',
       parentImageId: 'p0p0p0p0-0000-4000-8000-000000000002',
       imageSourceType: 'uds',
       backupId: 'b1b1b1b1-0000-4000-8000-000000000001',
@@ -411,11 +414,38 @@ describe('toImage: sizes and numbers', () => {
 });
 
 describe('toImage: dates, tags and names', () => {
-  it('UTC timestamps become Dates at the same instant', () => {
+  it('UTC timestamps become ISO date-times at the same instant', () => {
     const image = toImage(minimal({ created_at: '2020-12-30T03:23:29Z', updated_at: '2021-02-28T23:59:59Z', deleted_at: '2021-03-01T00:00:00Z' }), REGION);
-    expect(image.createdAt.toISOString()).toBe('2020-12-30T03:23:29.000Z');
-    expect(image.updatedAt.toISOString()).toBe('2021-02-28T23:59:59.000Z');
-    expect(image.deletedAt?.toISOString()).toBe('2021-03-01T00:00:00.000Z');
+    expect(image.createdAt).toBe('2020-12-30T03:23:29.000Z');
+    expect(image.updatedAt).toBe('2021-02-28T23:59:59.000Z');
+    expect(image.deletedAt).toBe('2021-03-01T00:00:00.000Z');
+  });
+
+  it('an unreadable or absent required date is its field\'s UPSTREAM_ERROR, returned as the value; an unreadable deleted_at too', () => {
+    const image = toImage(minimal({ created_at: 'yesterday', updated_at: undefined as never, deleted_at: '2021-13-01T00:00:00Z' }), REGION);
+    for (const [value, key] of [
+      [image.createdAt, 'created_at'],
+      [image.updatedAt, 'updated_at'],
+      [image.deletedAt, 'deleted_at'],
+    ] as const) {
+      expect(value).toBeInstanceOf(CloudImagesError);
+      expect(value).toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringContaining(`\`${key}\``) });
+    }
+  });
+
+  it('writes a wire date-time exactly as Date.prototype.toISOString would, whatever the string', () => {
+    const digits = (n: number) => fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, '0'));
+    const plain = fc
+      .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), fc.constantFrom('', '.000', '.5', '.123', '.1234'), fc.constantFrom('Z', '', '+08:00', 'z'))
+      .map(([y, mo, d, h, mi, s, fraction, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction}${zone}`);
+    fc.assert(
+      fc.property(fc.oneof(plain, fc.string()), (wire) => {
+        const date = wireDate(wire);
+        expect(isoDateTime(wire)).toBe(date === null || Number.isNaN(date.getTime()) ? null : date.toISOString());
+      }),
+      { numRuns: 5000 },
+    );
+    expect(isoDateTime('2024-02-29T23:59:59Z')).toBe('2024-02-29T23:59:59.000Z');
   });
 
   it('drops non-string tags and keeps the order of the rest', () => {
@@ -435,10 +465,10 @@ describe('dates without a zone', () => {
     try {
       expect(new Date('2020-12-30T03:23:29').toISOString()).not.toBe('2020-12-30T03:23:29.000Z');
       const image = toImage(minimal({ created_at: '2020-12-30T03:23:29', updated_at: '2020-12-30T03:30:36.5', deleted_at: '2021-01-02T00:00' }), REGION);
-      expect(image.createdAt.toISOString()).toBe('2020-12-30T03:23:29.000Z');
-      expect(image.updatedAt.toISOString()).toBe('2020-12-30T03:30:36.500Z');
-      expect(image.deletedAt?.toISOString()).toBe('2021-01-02T00:00:00.000Z');
-      expect(toImage(minimal({ created_at: '2020-12-30T11:23:29+08:00' }), REGION).createdAt.toISOString()).toBe('2020-12-30T03:23:29.000Z');
+      expect(image.createdAt).toBe('2020-12-30T03:23:29.000Z');
+      expect(image.updatedAt).toBe('2020-12-30T03:30:36.500Z');
+      expect(image.deletedAt).toBe('2021-01-02T00:00:00.000Z');
+      expect(toImage(minimal({ created_at: '2020-12-30T11:23:29+08:00' }), REGION).createdAt).toBe('2020-12-30T03:23:29.000Z');
     } finally {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;

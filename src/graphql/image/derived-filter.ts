@@ -2,7 +2,7 @@ import { parseWireBoolean, type ImageInfo } from '../../upstream/wire.js';
 import { Architecture } from './architecture.enum.js';
 import type { ImageFilter } from './image-filter.input.js';
 import { textParam } from './image-query.js';
-import { wireDate } from './image.mapper.js';
+import { wireDate } from './upstream-date.js';
 
 /**
  * The filters the upstream cannot apply, read from a snapshot of the listing: pure functions of

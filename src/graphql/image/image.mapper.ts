@@ -10,6 +10,7 @@ import { IMAGE_TYPE_WIRE } from './image-type.enum.js';
 import { IMAGE_VISIBILITY_WIRE } from './image-visibility.enum.js';
 import { Image } from './image.type.js';
 import { OS_TYPE_WIRE } from './os-type.enum.js';
+import { dateTimeField } from './upstream-date.js';
 import { VIRTUAL_ENV_TYPE_WIRE } from './virtual-env-type.enum.js';
 
 /** The wire image (`ImageInfo` as sent) to the GraphQL `Image`: pure readers, tolerant of every upstream quirk, run only when a field is read. */
@@ -37,21 +38,14 @@ function flag(value: unknown): boolean {
   return parseWireBoolean(value) ?? false;
 }
 
-/** The upstream sends UTC; a time without a zone is read as UTC, never in the server's zone. */
-export function wireDate(value: unknown): Date | null {
-  if (typeof value !== 'string' || value === '') return null;
-  const zoned = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
-  return new Date(zoned);
-}
-
 function enumOrNull<E>(value: unknown, fromWire: (v: unknown) => E): E | null {
   return value === undefined || value === null || value === '' ? null : fromWire(value);
 }
 
-type Readers<T, Own extends keyof T> = { readonly [K in Exclude<keyof T, Own | 'raw' | `checked${string}`> as T[K] extends (...args: never[]) => unknown ? never : K]: (raw: ImageInfo, self: T) => T[K] };
+type Readers<T, Own extends keyof T> = { readonly [K in Exclude<keyof T, Own | 'raw'> as T[K] extends (...args: never[]) => unknown ? never : K]: (raw: ImageInfo, self: T) => T[K] };
 
 /** How each `Image` field is read from the wire object; tolerant of every upstream quirk, never throws. */
-const IMAGE: Readers<Image, 'region'> = {
+const IMAGE: Readers<Image, 'region' | 'os' | 'support'> = {
   id: (raw, image) => imageGlobalId(image.region, raw.id),
   imageId: (raw) => raw.id,
   name: (raw) => (typeof raw.name === 'string' ? raw.name : ''),
@@ -63,8 +57,6 @@ const IMAGE: Readers<Image, 'region'> = {
   owner: (raw) => (typeof raw.owner === 'string' ? raw.owner : ''),
   protected: (raw) => flag(raw.protected),
   tags: (raw) => (Array.isArray(raw.tags) ? raw.tags.filter((tag): tag is string => typeof tag === 'string') : []),
-  os: (raw) => new ImageOs(raw),
-  support: (raw) => new ImageSupport(raw),
   diskFormat: (raw) => enumOrNull(raw.disk_format, (v) => DISK_FORMAT_WIRE.fromWire(v)),
   containerFormat: (raw) => str(raw.container_format),
   imageSize: (raw) => parseByteSize(raw.__image_size),
@@ -73,9 +65,9 @@ const IMAGE: Readers<Image, 'region'> = {
   maxRam: (raw) => int(raw.max_ram),
   virtualEnvType: (raw) => VIRTUAL_ENV_TYPE_WIRE.fromWire(raw.virtual_env_type),
   firmwareType: (raw) => enumOrNull(raw.hw_firmware_type, (v) => FIRMWARE_TYPE_WIRE.fromWire(v)),
-  // Required upstream: an unreadable one is an Invalid Date, and its field fails loudly (Image.checkedCreatedAt) rather than inventing a time.
-  createdAt: (raw) => wireDate(raw.created_at) ?? new Date(NaN),
-  updatedAt: (raw) => wireDate(raw.updated_at) ?? new Date(NaN),
+  // Required upstream: an unreadable (or absent) one fails its field with UPSTREAM_ERROR rather than inventing a time.
+  createdAt: (raw) => dateTimeField(raw.created_at, 'created_at'),
+  updatedAt: (raw) => dateTimeField(raw.updated_at, 'updated_at'),
   parentImageId: (raw) => str(raw.__originalimagename),
   imageSourceType: (raw) => str(raw.__image_source_type),
   backupId: (raw) => str(raw.__backup_id),
@@ -94,7 +86,7 @@ const IMAGE: Readers<Image, 'region'> = {
   vifMultiqueueEnabled: (raw) => parseWireBoolean(raw.hw_vif_multiqueue_enabled) ?? null,
   lazyLoading: (raw) => parseWireBoolean(raw.__lazyloading) ?? null,
   deleted: (raw) => parseWireBoolean(raw.deleted) ?? null,
-  deletedAt: (raw) => wireDate(raw.deleted_at),
+  deletedAt: (raw) => (raw.deleted_at === undefined || raw.deleted_at === null || raw.deleted_at === '' ? null : dateTimeField(raw.deleted_at, 'deleted_at')),
 };
 
 const OS: Readers<ImageOs, never> = {
@@ -136,7 +128,7 @@ installReaders(Image, IMAGE);
 installReaders(ImageOs, OS);
 installReaders(ImageSupport, SUPPORT);
 
-/** The field names of each type that the readers fill (every schema field but `raw`, `region` and the checked dates). */
+/** The field names of each type that the readers fill (every schema field but `raw`, `region`, `os` and `support`). */
 export const READ_FIELDS = { image: Object.keys(IMAGE), os: Object.keys(OS), support: Object.keys(SUPPORT) } as const;
 
 export function toImage(raw: ImageInfo, region: string): Image {

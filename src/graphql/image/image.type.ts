@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { CloudImagesError } from '../../upstream/errors.js';
 import type { ImageInfo } from '../../upstream/wire.js';
 import { Node } from '../relay/node.interface.js';
 import { ByteSizeScalar } from '../scalars/byte-size.scalar.js';
@@ -12,19 +13,20 @@ import { ImageSupport } from './image-support.type.js';
 import { ImageType } from './image-type.enum.js';
 import { ImageVisibility } from './image-visibility.enum.js';
 import { VirtualEnvType } from './virtual-env-type.enum.js';
-import { checkedDate } from './upstream-date.js';
 
 /**
  * A cloud image as one caller sees it in one region. It holds the upstream object as received and
  * reads each field from it only when a query asks for it: the field declarations below are the
  * schema, and their getters are installed from the pure readers of image.mapper.ts (nothing is
- * mapped up front, and no object is built per image beyond this one).
+ * mapped up front; beside this object, only the two small views `os` and `support` are built).
  */
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A cloud image as the tenant sees it in one region (upstream `ImageInfo`).' })
 export class Image implements Node {
   constructor(raw: ImageInfo, region: string) {
     this.raw = raw;
     this.region = region;
+    this.os = new ImageOs(raw);
+    this.support = new ImageSupport(raw);
   }
 
   @Field(() => ID, { description: 'Global, opaque id (region and image id); `node(id:)` refetches it.' })
@@ -64,10 +66,10 @@ export class Image implements Node {
   tags!: string[];
 
   @Field(() => ImageOs, { description: 'The operating system inside the image (upstream `__os_*` and `__platform`).' })
-  os!: ImageOs;
+  readonly os: ImageOs;
 
   @Field(() => ImageSupport, { description: 'Virtualization, flavor and GPU support (upstream `__support_*`).' })
-  support!: ImageSupport;
+  readonly support: ImageSupport;
 
   @Field(() => DiskFormat, { nullable: true, description: 'Upstream `disk_format`; null when the image has none.' })
   diskFormat!: DiskFormat | null;
@@ -93,22 +95,12 @@ export class Image implements Node {
   @Field(() => FirmwareType, { nullable: true, description: 'Upstream `hw_firmware_type`.' })
   firmwareType!: FirmwareType | null;
 
-  /** Invalid Date when the upstream's value is unreadable; the `createdAt` field then fails (see checkedCreatedAt). */
-  createdAt!: Date;
+  // A date the upstream sent unreadable is the field's own error, returned as its value (see upstream-date.ts).
+  @Field(() => DateTimeScalar, { description: 'Upstream `created_at`, in UTC. An unreadable value fails this field (UPSTREAM_ERROR); `raw` has it as sent.' })
+  createdAt!: string | CloudImagesError;
 
-  updatedAt!: Date;
-
-  // Dates are checked in resolvers, whose errors keep their code under any executor (a getter or
-  // a scalar must never throw: graphql-jit lets a getter's error escape and drops a scalar's code).
-  @Field(() => DateTimeScalar, { name: 'createdAt', description: 'Upstream `created_at`, in UTC. An unreadable value fails this field (UPSTREAM_ERROR); `raw` has it as sent.' })
-  checkedCreatedAt(): Date {
-    return checkedDate(this.createdAt, 'created_at');
-  }
-
-  @Field(() => DateTimeScalar, { name: 'updatedAt', description: 'Upstream `updated_at`, in UTC. An unreadable value fails this field (UPSTREAM_ERROR); `raw` has it as sent.' })
-  checkedUpdatedAt(): Date {
-    return checkedDate(this.updatedAt, 'updated_at');
-  }
+  @Field(() => DateTimeScalar, { description: 'Upstream `updated_at`, in UTC. An unreadable value fails this field (UPSTREAM_ERROR); `raw` has it as sent.' })
+  updatedAt!: string | CloudImagesError;
 
   @Field(() => String, { nullable: true, description: 'Upstream `__originalimagename`: the image this one was made from.' })
   parentImageId!: string | null;
@@ -164,12 +156,8 @@ export class Image implements Node {
   @Field(() => Boolean, { nullable: true, description: 'Upstream `deleted` (undocumented).' })
   deleted!: boolean | null;
 
-  deletedAt!: Date | null;
-
-  @Field(() => DateTimeScalar, { name: 'deletedAt', nullable: true, description: 'Upstream `deleted_at` (undocumented); null when empty.' })
-  checkedDeletedAt(): Date | null {
-    return this.deletedAt === null ? null : checkedDate(this.deletedAt, 'deleted_at');
-  }
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Upstream `deleted_at` (undocumented); null when empty.' })
+  deletedAt!: string | CloudImagesError | null;
 
   @Field(() => GraphQLJSONObject, { description: 'The upstream object exactly as received, undocumented keys included.' })
   raw: ImageInfo;

@@ -13,10 +13,16 @@ export function EdgeType<TNode extends object>(nodeClass: ClassType<TNode>) {
 
     private readonly position: () => string;
 
-    /** Encoded only when a query selects it. */
+    /** Encoded only when a query selects it: a getter on the prototype (below), read like any property, so no resolver runs per edge. */
     @Field(() => String, { description: 'Opaque position of this node; pass it as `after` or `before`.' })
-    get cursor(): string {
-      return this.position();
+    readonly cursor!: string;
+
+    static {
+      Object.defineProperty(this.prototype, 'cursor', {
+        get(this: Edge) {
+          return this.position();
+        },
+      });
     }
 
     @Field(() => nodeClass, { nullable: true, description: 'Null when the upstream sent this node in a shape that could not be read; an error at its path says why.' })
