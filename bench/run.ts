@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { measureFloor, type FloorResult } from './floor.js';
-import { measure, stopLoad, type LoadSettings, type SideResult } from './load.js';
+import { combine, measure, stopLoad, warmUp, type LoadSettings, type SideResult } from './load.js';
 import { attribute, attributionTable, readProfile } from './profile.js';
 import { killAllNow, rssMB, RssSampler, startNode, stopAll, type Started } from './processes.js';
 import { costTable, emulatorTable, errorChecks, printChecks, summarizeLog, targetChecks, throughputTable, type Rss, type ScenarioResult } from './report.js';
@@ -38,8 +38,9 @@ type OptionalSide = (typeof SIDES)[number];
 
 const USAGE = `Usage: npm run bench -- [flags]
 
-  --duration <s>      measured seconds per run (default 8)
-  --warmup <s>        warm-up seconds before each run (default 2)
+  --duration <s>      seconds of one measured window (default 3)
+  --rounds <n>        measured windows per side, interleaved with the scenario's other sides (default 3)
+  --warmup <s>        warm-up seconds of each side, before its first window (default 2)
   --connections <n>   concurrent connections (default 10)
   --only <names>      only these scenarios (comma-separated; repeatable): list-20, list-500-all, walk, by-id-fanout
   --skip <sides>      leave out these comparisons (comma-separated): ${SIDES.join(', ')}
@@ -57,7 +58,8 @@ const root = resolve(fileURLToPath(new URL('../..', import.meta.url))); // .benc
 function readFlags() {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '8' },
+      duration: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '10' },
       only: { type: 'string', multiple: true },
@@ -84,6 +86,7 @@ function readFlags() {
       durationS: number('duration', values.duration, 1),
       warmupS: number('warmup', values.warmup, 0),
       connections: Math.round(number('connections', values.connections, 1)),
+      rounds: Math.round(number('rounds', values.rounds, 1)),
     } satisfies LoadSettings,
     only,
     skip: new Set(skip as OptionalSide[]),
@@ -175,7 +178,7 @@ async function main(): Promise<number> {
   const { settings, skip } = flags;
   const logs = mkdtempSync(join(tmpdir(), 'cloudimages-bench-'));
 
-  say(`bench: node ${process.version}, ${cpuModel()} × ${cpus().length}; ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per run`);
+  say(`bench: node ${process.version}, ${cpuModel()} × ${cpus().length}; ${settings.connections} connections, ${settings.warmupS} s warm-up, then ${settings.rounds} rounds of ${settings.durationS} s per side`);
 
   const emulator = await startNode(`${root}/dist/emulator/cli.js`, ['--port', '0', '--host', '127.0.0.1'], {
     env: cleanEnv({}),
@@ -208,12 +211,38 @@ async function main(): Promise<number> {
 
       const samplers = new Map<number, RssSampler>();
       const sampler = (pid: number): RssSampler => samplers.get(pid) ?? samplers.set(pid, new RssSampler(pid, 100)).get(pid)!;
-      /** One side under load: `target` answers it, `upstream` (if any) is what it calls. */
-      const run = async (label: string, target: Started, side: Side, upstream?: Started): Promise<SideResult> => {
-        const cpu: Record<string, number> = upstream ? { layer: target.pid, upstream: upstream.pid } : { upstream: target.pid };
-        const result = await measure(target.url, side, settings, { cpu, rss: sampler(target.pid) });
-        say(`  ${label.padEnd(28)} ${result.rps.toFixed(0).padStart(6)} rps, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
-        return result;
+      /** A process answering a side's requests, and the upstream it calls (none: it is the upstream). */
+      interface Party {
+        label: string;
+        target: Started;
+        side: Side;
+        upstream?: Started;
+      }
+      /**
+       * Each party warmed up, then measured round after round, the parties taking turns within a
+       * round, so that whatever slows the machine for a while slows all of them alike.
+       */
+      const runRounds = async (parties: Party[]): Promise<(SideResult & { rounds: number[] })[]> => {
+        const warm: Awaited<ReturnType<typeof warmUp>>[] = [];
+        for (const { target, side } of parties) warm.push(await warmUp(target.url, side, settings));
+        const windows: SideResult[][] = parties.map(() => []);
+        for (let round = 0; round < settings.rounds; round++) {
+          for (const [i, { target, side, upstream }] of parties.entries()) {
+            const cpu: Record<string, number> = upstream ? { layer: target.pid, upstream: upstream.pid } : { upstream: target.pid };
+            windows[i]!.push(await measure(target.url, side, settings, { cpu, rss: sampler(target.pid) }));
+          }
+        }
+        return parties.map(({ label }, i) => {
+          const result = combine(windows[i]!, warm[i]);
+          say(`  ${label.padEnd(28)} ${result.rps.toFixed(0).padStart(6)} rps (rounds ${result.rounds.join(', ')}), p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
+          return result;
+        });
+      };
+      /** The median over rounds of a ratio of two parties measured side by side. */
+      const pairedRatio = (a: { rounds: number[] }, b: { rounds: number[] }, divisor = 1): number => {
+        const ratios = a.rounds.map((rps, i) => rps / ((b.rounds[i] ?? NaN) / divisor)).sort((x, y) => x - y);
+        const mid = Math.floor(ratios.length / 2);
+        return ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
       };
 
       const ids = await imageIds(emulator.url);
@@ -228,31 +257,39 @@ async function main(): Promise<number> {
         ].filter((note): note is string => !!note);
         for (const note of notes) say(`  ${scenario.name}: ${note}`);
         const before = (await cannedStats(canned.url)).passedOn;
-        const graphql = await run(`${scenario.name} GraphQL`, server, scenario.graphql, canned);
-        const rest = await run(`${scenario.name} REST`, canned, scenario.rest);
-        const meshResult = mesh ? await run(`${scenario.name} Mesh`, mesh, scenario.mesh, canned) : undefined;
-        const passThroughResult = passThrough && scenario.passThrough ? await run(`${scenario.name} pass-through`, passThrough, scenario.passThrough, canned) : undefined;
+        const parties: Party[] = [
+          { label: `${scenario.name} GraphQL`, target: server, side: scenario.graphql, upstream: canned },
+          { label: `${scenario.name} REST`, target: canned, side: scenario.rest },
+          ...(mesh ? [{ label: `${scenario.name} Mesh`, target: mesh, side: scenario.mesh, upstream: canned }] : []),
+          ...(passThrough && scenario.passThrough ? [{ label: `${scenario.name} pass-through`, target: passThrough, side: scenario.passThrough, upstream: canned }] : []),
+        ];
+        const measured = await runRounds(parties);
+        const resultOf = (target: Started | undefined) => (target ? measured[parties.findIndex((party) => party.target === target)] : undefined);
+        const graphql = resultOf(server)!;
+        const rest = resultOf(canned)!;
+        const meshResult = resultOf(mesh);
+        const passThroughResult = resultOf(passThrough);
         cannedPassedOn += (await cannedStats(canned.url)).passedOn - before;
         const onEmulator = serverOnEmulator
-          ? {
-              graphql: await run(`${scenario.name} GraphQL (emulator)`, serverOnEmulator, scenario.graphql, emulator),
-              rest: await run(`${scenario.name} REST (emulator)`, emulator, scenario.rest),
-            }
+          ? await runRounds([
+              { label: `${scenario.name} GraphQL (emulator)`, target: serverOnEmulator, side: scenario.graphql, upstream: emulator },
+              { label: `${scenario.name} REST (emulator)`, target: emulator, side: scenario.rest },
+            ])
           : undefined;
-        const perCall = (side: SideResult): number => side.rps / scenario.restCallsPerGraphql;
+        const calls = scenario.restCallsPerGraphql;
         results.push({
           name: scenario.name,
           graphql,
           rest,
           mesh: meshResult,
           passThrough: passThroughResult,
-          emulator: onEmulator,
-          restCallsPerGraphql: scenario.restCallsPerGraphql,
+          emulator: onEmulator && { graphql: onEmulator[0]!, rest: onEmulator[1]! },
+          restCallsPerGraphql: calls,
           ratios: {
-            rest: graphql.rps / perCall(rest),
-            mesh: meshResult && graphql.rps / meshResult.rps,
-            passThrough: passThroughResult && passThroughResult.rps / perCall(rest),
-            emulator: onEmulator && onEmulator.graphql.rps / perCall(onEmulator.rest),
+            rest: pairedRatio(graphql, rest, calls),
+            mesh: meshResult && pairedRatio(graphql, meshResult),
+            passThrough: passThroughResult && pairedRatio(passThroughResult, rest, calls),
+            emulator: onEmulator && pairedRatio(onEmulator[0]!, onEmulator[1]!, calls),
           },
           targets: scenario.targets,
           requests: { graphql: scenario.graphql.describe, rest: scenario.rest.describe, mesh: scenario.mesh.describe, passThrough: scenario.passThrough?.describe },
@@ -284,14 +321,16 @@ async function main(): Promise<number> {
 
   say('');
   if (results.length > 0) {
-    say(`Against the canned upstream (the headline baseline), ${settings.connections} connections, ${settings.durationS} s after ${settings.warmupS} s of warm-up:\n`);
+    say(
+      `Against the canned upstream (the headline baseline), ${settings.connections} connections; each side warmed up ${settings.warmupS} s, then measured ${settings.rounds} × ${settings.durationS} s, the sides of a scenario taking turns; medians of the rounds:\n`,
+    );
     say(throughputTable(results));
     say('');
     say(costTable(results));
     const second = emulatorTable(results);
     if (second) say(`\nAgainst the emulator (the second baseline: an upstream that filters, sorts and builds each page):\n\n${second}`);
     say('');
-    say('GraphQL ÷ REST: GraphQL rps ÷ REST rps; by-id-fanout does the work of 5 REST by-id calls, so its REST rps is divided by 5.');
+    say('GraphQL ÷ REST, ÷ Mesh: the median over rounds of the two rps measured side by side; by-id-fanout does the work of 5 REST by-id calls, so its REST rps is divided by 5.');
     say('pass-through: REST call, JSON.parse, JSON.stringify and nothing else (bench/pass-through.ts): the ceiling for any layer on this machine.');
     say('CPU ms/req: user + system time per request of the process answering (GraphQL server, Mesh, pass-through), or of the upstream answering REST.');
   }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
@@ -9,7 +10,10 @@ function describeCallerAuth({ callerAuth }: Config): string {
 }
 
 async function main(): Promise<void> {
-  const app = await createApp(loadConfig());
+  const config = loadConfig();
+  // Read by V8 at each full collection, so it applies from the first (see Config.heapGrowthPercent, README "Performance").
+  if (config.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
+  const app = await createApp(config);
   const lines = [`cloudimages-graphql: GraphQL at ${app.url}/graphql (open it in a browser for Apollo Sandbox)`];
   if (app.emulator) {
     lines.push(
@@ -19,7 +23,6 @@ async function main(): Promise<void> {
   } else {
     lines.push(`Upstream: ${app.endpoint}`);
   }
-  const config = app.config;
   if (config.upstreamAuth.kind === 'aksk') {
     lines.push(`Upstream calls are signed with the server's access key (AK/SK mode); callers authenticate with ${describeCallerAuth(config)}.`);
   }

@@ -104,6 +104,13 @@ describe('production defaults', () => {
     expect(loadConfig({ INTROSPECTION: 'FALSE' }).introspection).toBe(false);
   });
 
+  it('HEAP_GROWTH_PERCENT: 100 by default, 0 (V8\'s own rule) to 1000', () => {
+    expect(loadConfig({}).heapGrowthPercent).toBe(100);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '250' }).heapGrowthPercent).toBe(250);
+    for (const bad of ['-1', '1001', '1.5', 'lots']) expect(() => loadConfig({ HEAP_GROWTH_PERCENT: bad })).toThrow(/HEAP_GROWTH_PERCENT/);
+  });
+
   it('query limits have defaults and can be set', () => {
     expect(loadConfig({}).limits).toEqual(DEFAULT_QUERY_LIMITS);
     expect(DEFAULT_QUERY_LIMITS).toEqual({ maxCost: 600, maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 1000 });
