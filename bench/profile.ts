@@ -33,6 +33,13 @@ const PARTS: [string, RegExp][] = [
   ['HTTP framework and middlewares', /node_modules\/(express|router|body-parser|raw-body|type-is|accepts|cors|compression|on-finished|finalhandler|content-type|media-typer|mime-types|qs|parseurl|vary|@as-integrations|iconv-lite|http-errors|depd|setprototypeof|statuses|send|encodeurl|proxy-addr|forwarded|fresh|object-assign)\/|\/(src|dist)\/http\/|\/(src|dist)\/server\.js|\/(src|dist)\/context/],
 ];
 
+/** Functions of the request path with a part of their own: [file, function, part]. */
+const NAMED: [string, string, string][] = [
+  ['/upstream/client', 'parseImages', 'JSON.parse of the upstream body'],
+  ['/server.', 'stringifyResult', 'JSON.stringify of the response'],
+  ['/server.', 'send', 'writing the response (UTF-8 encoding, socket)'],
+];
+
 const STARTUP = /^node:internal\/modules\/|\/(src|dist)\/(schema|app|main)\.js|node_modules\/type-graphql\/.*\/schema\//;
 
 export interface Attribution {
@@ -65,8 +72,9 @@ export function attribute(profile: CpuProfile, requests: number): Attribution {
         part = 'start-up';
         break;
       }
-      if (url.includes('/upstream/client') && functionName === 'parseImages') {
-        part = 'JSON.parse of the upstream body';
+      const named = NAMED.find(([file, name]) => functionName === name && url.includes(file));
+      if (named) {
+        part = named[2];
         break;
       }
       const found = PARTS.find(([, pattern]) => pattern.test(url.startsWith('wasm://') ? 'undici-wasm' : url));
