@@ -1,5 +1,7 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
+import type { Context } from './context.js';
 import { startEmulator, type Emulator } from './emulator/server.js';
 import { FairGate } from './images/fair-gate.js';
 import { SNAPSHOT_PAGE } from './images/image-source.js';
@@ -9,25 +11,23 @@ import { createMetrics } from './observability/metrics.js';
 import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
 import { createSchema } from './schema.js';
 import { startServer, type RunningServer } from './server.js';
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { Context } from './context.js';
-import { CloudImagesClient, type UpstreamObserver } from './upstream/client.js';
 import { RateBudget } from './shared-state/rate-budget.js';
 import { RedisLink } from './shared-state/redis-link.js';
 import { SharedListings } from './shared-state/shared-listings.js';
+import { CloudImagesClient, type UpstreamObserver } from './upstream/client.js';
 
 /**
  * The one place the product is wired, for `main.ts`, the tests and the benchmark: the embedded
  * emulator when no endpoint is configured, the upstream client, the process-wide upstream gate,
- * the schema and the HTTP server.
+ * the schema and the HTTP server, each from its slice of the configuration.
  */
 
 export interface AppOptions {
-  /** Default: a pino logger at `config.logLevel`. */
+  /** Default: a pino logger at the configured level. */
   log?: Logger;
   /** Filled into Sandbox's headers; default: the embedded emulator's first demo token (no secret). */
   sandboxToken?: string;
-  /** Where spans go when `config.tracing` turns traces on (tests: an in-memory exporter). */
+  /** Where spans go when the configuration turns traces on (tests: an in-memory exporter). */
   tracing?: TracingOptions;
 }
 
@@ -47,99 +47,73 @@ export interface App {
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const log = options.log ?? createLogger(config.logLevel);
-  const emulator = config.upstream.endpoint ? undefined : await startEmulator(config.emulator);
-  const endpoint = config.upstream.endpoint ?? emulator!.url;
-  // Operations hook in here: upstream observers (metrics, traces) and Apollo plugins of their own.
-  const observers: UpstreamObserver[] = [];
-  const plugins: ApolloServerPlugin<Context>[] = [];
-  // REDIS_URL: snapshots, cached pages and the rate budget shared by every instance using it.
-  const redis = config.redis ? new RedisLink(config.redis, log) : undefined;
-  await redis?.connect();
-  const budget = config.rateLimit ? new RateBudget(config.rateLimit, redis) : undefined;
-  const client = new CloudImagesClient({ ...config.upstream, endpoint, observers, budget });
-  const gate = new FairGate(config.upstream.maxInFlight);
-  const snapshots = new ListingCache({ ...config.snapshots, shared: redis && new SharedListings(redis, 'snapshot') });
-  const pages = config.pageCache.ttlMs > 0 ? new ListingCache({ ...config.pageCache, shared: redis && new SharedListings(redis, 'page') }) : undefined;
-  // METRICS_ENABLED: the client reads `observers` at each call, so pushing after its construction is enough.
-  const metrics = config.metrics ? createMetrics({ client, snapshots, pages, gate, redis, budget }) : undefined;
-  if (metrics) {
-    observers.push(metrics.observer);
-    plugins.push(metrics.plugin);
-  }
-  // OTEL_*: a span per GraphQL operation (plugin), and per upstream attempt (observer) as its child.
-  const tracing = await startTracing(config.tracing, options.tracing).catch(async (error: unknown) => {
-    await client.close();
-    await redis?.close();
-    await emulator?.close();
-    throw error;
-  });
-  if (tracing) {
-    observers.push(tracing.observer);
-    plugins.push(tracing.plugin);
-  }
-  const { upstreamAuth, callerAuth } = config;
-  const serverCredentials =
-    upstreamAuth.kind === 'aksk' ? { aksk: { ak: upstreamAuth.ak, sk: upstreamAuth.sk }, domainId: upstreamAuth.domainId, projectId: upstreamAuth.projectId } : undefined;
-  if (callerAuth?.mode === 'none') {
-    log.warn('AUTH_MODE=none: anyone who can reach /graphql lists images with this server\'s own cloud credentials (HUAWEICLOUD_SDK_AK/SK)');
-  }
-  const sandboxToken = options.sandboxToken ?? emulator?.tenants[0]?.token;
+  const { server: settings, upstream, sharedState } = config;
+  const log = options.log ?? createLogger(settings.logLevel);
+  // What was started, closed in the reverse order (the HTTP server first, the emulator last), also when start-up fails half-way.
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
   try {
-    const server = await startServer(
-      {
-        schema: await createSchema({ federation: config.federation }),
-        log,
-        context: {
-          client,
-          serverCredentials,
-          gate,
-          concurrency: config.upstream.concurrency,
-          snapshots,
-          pages,
-          maxSnapshotImages: config.snapshots.maxImages,
-          // In emulator mode, the emulator's regions.
-          regions: emulator ? [...emulator.catalog.keys()] : config.regions,
-        },
-        // The pages of the largest listing kept, and the one that finds a listing too large.
-        snapshotPages: Math.floor(config.snapshots.maxImages / SNAPSHOT_PAGE) + 1,
-        callerAuth,
-        requestDeadlineMs: config.upstream.requestDeadlineMs,
-        plugins,
-        jit: config.jit,
-        compression: config.compression,
-        ...(metrics ? { metrics: metrics.handler } : {}),
-        hideSuggestions: config.production,
-        introspection: config.introspection,
-        sandbox: config.sandbox,
-        limits: config.limits,
-        cors: config.cors,
-        ...(sandboxToken ? { sandboxToken } : {}),
+    const emulator = upstream.endpoint ? undefined : await startEmulator(config.emulator);
+    if (emulator) closers.push(() => emulator.close());
+    const endpoint = upstream.endpoint ?? emulator!.url;
+    // REDIS_URL: snapshots, cached pages and the rate budget shared by every instance using it.
+    const redis = sharedState.redis ? new RedisLink(sharedState.redis, log) : undefined;
+    if (redis) closers.push(() => redis.close());
+    await redis?.connect();
+    const budget = sharedState.rateBudget ? new RateBudget(sharedState.rateBudget, redis) : undefined;
+    // Operations hook in here: upstream observers (metrics, traces) and Apollo plugins of their own.
+    // The client reads `observers` at each call, so pushing after its construction is enough.
+    const observers: UpstreamObserver[] = [];
+    const plugins: ApolloServerPlugin<Context>[] = [];
+    const client = new CloudImagesClient({ ...upstream.client, endpoint, observers, budget });
+    closers.push(() => client.close());
+    const gate = new FairGate(upstream.client.maxInFlight);
+    const snapshots = new ListingCache({ ...sharedState.snapshots, shared: redis && new SharedListings(redis, 'snapshot') });
+    const pages = sharedState.pageCache.ttlMs > 0 ? new ListingCache({ ...sharedState.pageCache, shared: redis && new SharedListings(redis, 'page') }) : undefined;
+    const metrics = settings.metrics ? createMetrics({ client, snapshots, pages, gate, redis, budget }) : undefined;
+    if (metrics) {
+      observers.push(metrics.observer);
+      plugins.push(metrics.plugin);
+    }
+    // OTEL_*: a span per GraphQL operation (plugin), and per upstream attempt (observer) as its child.
+    const tracing = await startTracing(config.tracing, options.tracing);
+    if (tracing) {
+      closers.push(() => tracing.shutdown());
+      observers.push(tracing.observer);
+      plugins.push(tracing.plugin);
+    }
+    if (config.callerAuth?.mode === 'none') {
+      log.warn('AUTH_MODE=none: anyone who can reach /graphql lists images with this server\'s own cloud credentials (HUAWEICLOUD_SDK_AK/SK)');
+    }
+    const sandboxToken = options.sandboxToken ?? emulator?.tenants[0]?.token;
+    const server = await startServer(settings, {
+      schema: await createSchema({ federation: settings.federation }),
+      log,
+      context: {
+        client,
+        serverCredentials: upstream.credentials,
+        gate,
+        concurrency: upstream.concurrency,
+        snapshots,
+        pages,
+        maxSnapshotImages: sharedState.snapshots.maxImages,
+        // In emulator mode, the emulator's regions.
+        regions: emulator ? [...emulator.catalog.keys()] : settings.regions,
       },
-      config.port,
-      config.host,
-    );
-    return {
-      url: server.url,
-      server,
-      client,
-      emulator,
-      endpoint,
-      config,
-      tracing,
-      async close() {
-        await server.close();
-        await client.close();
-        await redis?.close();
-        await emulator?.close();
-        await tracing?.shutdown();
-      },
-    };
+      // The pages of the largest listing kept, and the one that finds a listing too large.
+      snapshotPages: Math.floor(sharedState.snapshots.maxImages / SNAPSHOT_PAGE) + 1,
+      callerAuth: config.callerAuth,
+      requestDeadlineMs: upstream.requestDeadlineMs,
+      plugins,
+      ...(metrics ? { metrics: metrics.handler } : {}),
+      ...(sandboxToken ? { sandboxToken } : {}),
+    });
+    closers.push(() => server.close());
+    return { url: server.url, server, client, emulator, endpoint, config, tracing, close: closeAll };
   } catch (error) {
-    await client.close();
-    await redis?.close();
-    await emulator?.close();
-    await tracing?.shutdown();
+    await closeAll();
     throw error;
   }
 }

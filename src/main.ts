@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config/index.js';
 
 /** Entry point: configuration, then the app (with the embedded emulator when no endpoint is set). */
 function describeCallerAuth({ callerAuth }: Config): string {
@@ -11,8 +11,8 @@ function describeCallerAuth({ callerAuth }: Config): string {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Read by V8 at each full collection, so it applies from the first (see Config.heapGrowthPercent, README "Performance").
-  if (config.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
+  // Read by V8 at each full collection, so it applies from the first (HEAP_GROWTH_PERCENT, README "Performance").
+  if (config.server.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.server.heapGrowthPercent}`);
   const app = await createApp(config);
   const lines = [`cloudimages-graphql: GraphQL at ${app.url}/graphql (open it in a browser for Apollo Sandbox)`];
   if (app.emulator) {
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   } else {
     lines.push(`Upstream: ${app.endpoint}`);
   }
-  if (config.upstreamAuth.kind === 'aksk') {
+  if (config.upstream.credentials) {
     lines.push(`Upstream calls are signed with the server's access key (AK/SK mode); callers authenticate with ${describeCallerAuth(config)}.`);
   }
   if (app.tracing) lines.push(`${app.tracing.description} (service ${config.tracing.serviceName}).`);

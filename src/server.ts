@@ -12,13 +12,12 @@ import { jitGateway } from './apollo/jit-gateway.js';
 import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { queryCost } from './apollo/query-cost.js';
-import { queryLimitRules } from './apollo/query-limits.js';
+import { queryLimitRules, type QueryLimits } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
 import { createContext, type Context, type ContextDeps } from './context.js';
-import type { CallerAuthConfig, CorsPolicy, QueryLimits } from './config.js';
 import { accessLog } from './http/access-log.js';
-import { createCallerAuth, useCallerAuth } from './http/caller-auth.js';
-import { useCors } from './http/cors.js';
+import { createCallerAuth, useCallerAuth, type CallerAuthOptions } from './http/caller-auth.js';
+import { useCors, type CorsPolicy } from './http/cors.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
 import { sendHttpError } from './http/json-errors.js';
 import { requestSignal } from './http/request-signal.js';
@@ -29,30 +28,37 @@ import { requestSignal } from './http/request-signal.js';
  * connect-style middlewares it needs (cors, compression, body-parser) run as they are.
  */
 
+/** What the configuration decides of the HTTP face (src/config/server.ts). */
+export interface HttpSettings {
+  host: string;
+  port: number;
+  /** Strip "Did you mean …?" schema hints from error messages. */
+  production: boolean;
+  introspection: boolean;
+  /** Apollo Sandbox on GET /graphql from a browser; otherwise no landing page. */
+  sandbox: boolean;
+  /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
+  jit: boolean;
+  /** gzip/brotli for responses of 64 KB and more, as the client's Accept-Encoding allows. */
+  compression: boolean;
+  limits: QueryLimits;
+  cors: CorsPolicy;
+}
+
+/** What the server is built from at run time. */
 export interface ServerOptions {
   schema: GraphQLSchema;
   log: Logger;
   /** What each request's context is built from. */
   context: Omit<ContextDeps, 'log'>;
   /** AK/SK mode: how callers authenticate, checked as each request arrives. Token mode: undefined. */
-  callerAuth?: CallerAuthConfig | undefined;
+  callerAuth?: CallerAuthOptions | undefined;
   /** Upstream calls a snapshot read may need (SNAPSHOT_MAX_IMAGES / 500): its price in the query cost. */
   snapshotPages: number;
   /** More Apollo plugins (operations: metrics, traces). */
   plugins?: ApolloServerPlugin<Context>[];
   /** Most time one GraphQL request may take (REQUEST_DEADLINE_MS). */
   requestDeadlineMs: number;
-  /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
-  jit: boolean;
-  /** gzip/brotli for responses of 64 KB and more, as the client's Accept-Encoding allows. */
-  compression?: boolean;
-  /** Strip "Did you mean …?" schema hints from error messages. */
-  hideSuggestions: boolean;
-  introspection: boolean;
-  /** Apollo Sandbox on GET /graphql from a browser; otherwise no landing page. */
-  sandbox: boolean;
-  limits: QueryLimits;
-  cors: CorsPolicy;
   /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
   /** GET /metrics (Prometheus), when metrics are on; outside caller authentication, like /healthz. */
@@ -68,13 +74,13 @@ export interface RunningServer {
 /** A route of its own: answers GET (and HEAD) only. */
 type Route = (exchange: Exchange) => void | Promise<void>;
 
-export async function startServer(options: ServerOptions, port: number, host: string): Promise<RunningServer> {
+export async function startServer(settings: HttpSettings, options: ServerOptions): Promise<RunningServer> {
   const { log } = options;
   // IAM tokens run to several KB: room for a 16 KB token (the longest accepted) beside the other headers.
   const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 });
   const apollo = new ApolloServer<Context>({
-    ...(options.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
-    introspection: options.introspection,
+    ...(settings.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
+    introspection: settings.introspection,
     // Apollo's own messages go to the JSON log too.
     logger: log,
     includeStacktraceInErrorResponses: false,
@@ -83,9 +89,9 @@ export async function startServer(options: ServerOptions, port: number, host: st
     stopOnTerminationSignals: false,
     // Apollo's CSRF prevention is on by default and stays on: a text/plain or form POST is refused.
     csrfPrevention: true,
-    parseOptions: { maxTokens: options.limits.maxTokens },
-    validationRules: queryLimitRules(options.limits),
-    formatError: createFormatError({ hideSuggestions: options.hideSuggestions }),
+    parseOptions: { maxTokens: settings.limits.maxTokens },
+    validationRules: queryLimitRules(settings.limits),
+    formatError: createFormatError({ hideSuggestions: settings.production }),
     // Apollo's default appends a newline: a second string of the whole response to flatten before it is encoded (a page of 500 is a megabyte).
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
@@ -95,19 +101,17 @@ export async function startServer(options: ServerOptions, port: number, host: st
       // No GraphOS: no inline traces for a subgraph's router (FEDERATION), which would wrap every field resolver.
       ApolloServerPluginInlineTraceDisabled(),
       logInternalErrors(),
-      queryCost(options.limits.maxCost, options.snapshotPages),
+      queryCost(settings.limits.maxCost, options.snapshotPages),
       retryAfterHeader(),
       ...(options.plugins ?? []),
-      await landingPage(options.sandbox, options.sandboxToken),
+      await landingPage(settings.sandbox, options.sandboxToken),
     ],
   });
   await apollo.start();
 
-  const cors = useCors(options.cors);
-  const compress = options.compression ? (compression({ threshold: 64 * 1024, level: 1 }) as Middleware) : undefined;
-  const callerAuth = options.callerAuth
-    ? useCallerAuth(createCallerAuth({ ...(options.callerAuth.jwt ? { jwt: options.callerAuth.jwt } : {}), apiKeys: options.callerAuth.apiKeys, mode: options.callerAuth.mode }), log)
-    : undefined;
+  const cors = useCors(settings.cors);
+  const compress = settings.compression ? (compression({ threshold: 64 * 1024, level: 1 }) as Middleware) : undefined;
+  const callerAuth = options.callerAuth ? useCallerAuth(createCallerAuth(options.callerAuth), log) : undefined;
   const json = bodyParser.json({ limit: '256kb' }) as Middleware;
   const contextDeps: ContextDeps = { ...options.context, log };
 
@@ -174,7 +178,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
       reject(error);
     };
     httpServer.once('error', failed);
-    httpServer.listen(port, host, () => {
+    httpServer.listen(settings.port, settings.host, () => {
       httpServer.off('error', failed);
       // Later errors (e.g. `accept EMFILE`) are logged; the server keeps serving.
       httpServer.on('error', (error) => log.error({ err: error }, 'HTTP server error'));

@@ -44,15 +44,18 @@ const productFiles = sourceFiles(src).filter((file) => !file.startsWith('src/emu
 describe('import boundaries', () => {
   it('finds the files it checks', () => {
     expect(emulatorFiles).toEqual(expect.arrayContaining(['src/emulator/server.ts', 'src/emulator/options.ts', 'src/emulator/cli.ts', 'src/emulator/cli-args.ts']));
-    expect(productFiles).toEqual(expect.arrayContaining(['src/config.ts', 'src/main.ts', 'src/upstream/wire.ts']));
+    expect(productFiles).toEqual(expect.arrayContaining(['src/config/load.ts', 'src/main.ts', 'src/upstream/wire.ts']));
     expect(specifiers('src/emulator/server.ts')).toContain('./options.js');
   });
 
-  it('no file in src/emulator/ imports the config', () => {
-    const offending = emulatorFiles.flatMap((file) =>
-      specifiers(file)
-        .filter((s) => /(^|\/)config(\.js|\.ts)?$/.test(s) || target(file, s) === 'src/config.ts')
-        .map((s) => `${file} imports ${s}`),
+  it('no layer imports the configuration: the settings types flow from the layers to src/config/, which composes them', () => {
+    const layers = ['upstream', 'images', 'shared-state', 'graphql', 'apollo', 'observability', 'http', 'emulator'];
+    const offending = layers.flatMap((layer) =>
+      sourceFiles(join(src, layer)).flatMap((file) =>
+        specifiers(file)
+          .filter((s) => target(file, s)?.startsWith('src/config/'))
+          .map((s) => `${file} imports ${s}`),
+      ),
     );
     expect(offending).toEqual([]);
   });
@@ -70,17 +73,18 @@ describe('import boundaries', () => {
     expect(offending).toEqual([]);
   });
 
-  it('outside src/emulator/, only src/main.ts and src/app.ts import the emulator', () => {
-    const importers = productFiles.filter((file) => specifiers(file).some((s) => target(file, s)?.startsWith('src/emulator/')));
-    expect(importers.filter((file) => file !== 'src/main.ts' && file !== 'src/app.ts')).toEqual([]);
+  it('outside src/emulator/, only src/main.ts and src/app.ts import the emulator, and src/config/ its options', () => {
+    const imports = productFiles.flatMap((file) => specifiers(file).flatMap((s) => (target(file, s)?.startsWith('src/emulator/') ? [[file, target(file, s)!]] : [])));
+    const elsewhere = imports.filter(([file, to]) => !(file === 'src/main.ts' || file === 'src/app.ts' || (file.startsWith('src/config/') && to === 'src/emulator/options.ts')));
+    expect(elsewhere).toEqual([]);
   });
 
-  it('src/upstream/ imports only its own files, the config, packages and node: built-ins', () => {
+  it('src/upstream/ imports only its own files, packages and node: built-ins', () => {
     const offending = sourceFiles(join(src, 'upstream')).flatMap((file) =>
       specifiers(file)
         .filter((s) => {
           const to = target(file, s);
-          return to !== undefined && !to.startsWith('src/upstream/') && to !== 'src/config.ts';
+          return to !== undefined && !to.startsWith('src/upstream/');
         })
         .map((s) => `${file} imports ${s}`),
     );
@@ -100,8 +104,8 @@ describe('import boundaries', () => {
     expect(importers('@apollo/gateway')).toEqual([]);
   });
 
-  it('shared state (Redis) is wired in app.ts only: the caches and the client know it by interface', () => {
-    const importers = productFiles.filter((file) => !file.startsWith('src/shared-state/') && specifiers(file).some((s) => s.includes('shared-state/')));
+  it('shared state (Redis) is wired in app.ts only (src/config/ reads its settings): the caches and the client know it by interface', () => {
+    const importers = productFiles.filter((file) => !file.startsWith('src/shared-state/') && !file.startsWith('src/config/') && specifiers(file).some((s) => s.includes('shared-state/')));
     expect(importers).toEqual(['src/app.ts']);
     const redisUsers = productFiles.filter((file) => specifiers(file).some((s) => s === 'ioredis' || s === 'rate-limiter-flexible'));
     expect(redisUsers.length).toBeGreaterThan(0);

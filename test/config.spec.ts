@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_QUERY_LIMITS, loadConfig, type Env } from '../src/config.js';
+import { ConfigError, DEFAULT_QUERY_LIMITS, loadConfig, type Env } from '../src/config/index.js';
 import { DEMO_TENANTS, defaultEmulatorFaults } from '../src/emulator/options.js';
 import { startEmulator } from '../src/emulator/server.js';
 
@@ -16,9 +16,9 @@ function problemsOf(load: () => unknown): string[] {
 describe('loadConfig', () => {
   it('has defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config.host).toBe('127.0.0.1');
-    expect(config.port).toBe(4000);
-    expect(config.production).toBe(false);
+    expect(config.server.host).toBe('127.0.0.1');
+    expect(config.server.port).toBe(4000);
+    expect(config.server.production).toBe(false);
     expect(config.upstream.endpoint).toBeUndefined();
     // Only overrides: the emulator's defaults are its own (src/emulator/options.ts).
     expect(config.emulator).toEqual({ port: 0, faults: {} });
@@ -33,7 +33,7 @@ describe('loadConfig', () => {
 
   it('PORT is the server port, never the embedded emulator port', () => {
     const config = loadConfig({ PORT: '5000', EMULATOR_PORT: '5001' });
-    expect(config.port).toBe(5000);
+    expect(config.server.port).toBe(5000);
     expect(config.emulator.port).toBe(5001);
     expect(loadConfig({ PORT: '5000' }).emulator.port).toBe(0);
   });
@@ -88,33 +88,33 @@ describe('production defaults', () => {
   const endpoint = 'https://iecs.myhuaweicloud.com';
 
   it('development: introspection and Sandbox on, suggestions kept', () => {
-    expect(loadConfig({ CLOUDIMAGES_ENDPOINT: endpoint })).toMatchObject({ production: false, introspection: true, sandbox: true });
+    expect(loadConfig({ CLOUDIMAGES_ENDPOINT: endpoint })).toMatchObject({ server: { production: false, introspection: true, sandbox: true } });
   });
 
   it('production with a real endpoint: introspection and Sandbox off', () => {
-    expect(loadConfig({ NODE_ENV: 'production', CLOUDIMAGES_ENDPOINT: endpoint })).toMatchObject({ production: true, introspection: false, sandbox: false });
+    expect(loadConfig({ NODE_ENV: 'production', CLOUDIMAGES_ENDPOINT: endpoint })).toMatchObject({ server: { production: true, introspection: false, sandbox: false } });
   });
 
   it('production in emulator mode keeps introspection and Sandbox (demo data only)', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, introspection: true, sandbox: true });
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ server: { production: true, introspection: true, sandbox: true } });
   });
 
   it('INTROSPECTION overrides the default either way', () => {
-    expect(loadConfig({ NODE_ENV: 'production', CLOUDIMAGES_ENDPOINT: endpoint, INTROSPECTION: 'true' }).introspection).toBe(true);
-    expect(loadConfig({ INTROSPECTION: 'FALSE' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', CLOUDIMAGES_ENDPOINT: endpoint, INTROSPECTION: 'true' }).server.introspection).toBe(true);
+    expect(loadConfig({ INTROSPECTION: 'FALSE' }).server.introspection).toBe(false);
   });
 
   it('HEAP_GROWTH_PERCENT: 100 by default, 0 (V8\'s own rule) to 1000', () => {
-    expect(loadConfig({}).heapGrowthPercent).toBe(100);
-    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
-    expect(loadConfig({ HEAP_GROWTH_PERCENT: '250' }).heapGrowthPercent).toBe(250);
+    expect(loadConfig({}).server.heapGrowthPercent).toBe(100);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).server.heapGrowthPercent).toBe(0);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '250' }).server.heapGrowthPercent).toBe(250);
     for (const bad of ['-1', '1001', '1.5', 'lots']) expect(() => loadConfig({ HEAP_GROWTH_PERCENT: bad })).toThrow(/HEAP_GROWTH_PERCENT/);
   });
 
   it('query limits have defaults and can be set', () => {
-    expect(loadConfig({}).limits).toEqual(DEFAULT_QUERY_LIMITS);
+    expect(loadConfig({}).server.limits).toEqual(DEFAULT_QUERY_LIMITS);
     expect(DEFAULT_QUERY_LIMITS).toEqual({ maxCost: 600, maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 1000 });
-    expect(loadConfig({ MAX_QUERY_COST: '50', MAX_QUERY_DEPTH: '5', MAX_QUERY_ALIASES: '0', MAX_QUERY_DIRECTIVES: '3', MAX_QUERY_TOKENS: '400' }).limits).toEqual({
+    expect(loadConfig({ MAX_QUERY_COST: '50', MAX_QUERY_DEPTH: '5', MAX_QUERY_ALIASES: '0', MAX_QUERY_DIRECTIVES: '3', MAX_QUERY_TOKENS: '400' }).server.limits).toEqual({
       maxCost: 50,
       maxDepth: 5,
       maxAliases: 0,
@@ -128,12 +128,12 @@ describe('credentials: token mode and AK/SK mode', () => {
   const AKSK = { HUAWEICLOUD_SDK_AK: 'AKEXAMPLE0123456789', HUAWEICLOUD_SDK_SK: 'sk-example-0123456789abcdef' };
 
   it('is token mode without keys: no caller authentication of its own', () => {
-    expect(loadConfig({})).toMatchObject({ upstreamAuth: { kind: 'token' }, callerAuth: undefined });
+    expect(loadConfig({})).toMatchObject({ upstream: { credentials: undefined }, callerAuth: undefined });
   });
 
   it('is AK/SK mode with both keys, the optional domain and project ids, and API-key or JWT callers', () => {
     const config = loadConfig({ ...AKSK, HUAWEICLOUD_SDK_DOMAIN_ID: 'd0m41n', HUAWEICLOUD_SDK_PROJECT_ID: 'pr0j3ct', AUTH_API_KEYS: ' key-aaaaaaaaaaaaaaaa , key-bbbbbbbbbbbbbbbb ' });
-    expect(config.upstreamAuth).toEqual({ kind: 'aksk', ak: AKSK.HUAWEICLOUD_SDK_AK, sk: AKSK.HUAWEICLOUD_SDK_SK, domainId: 'd0m41n', projectId: 'pr0j3ct' });
+    expect(config.upstream.credentials).toEqual({ aksk: { ak: AKSK.HUAWEICLOUD_SDK_AK, sk: AKSK.HUAWEICLOUD_SDK_SK }, domainId: 'd0m41n', projectId: 'pr0j3ct' });
     expect(config.callerAuth).toEqual({ jwt: undefined, apiKeys: ['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb'], mode: 'required' });
     const jwt = loadConfig({ ...AKSK, AUTH_JWKS_URL: 'https://login.example.com/jwks', AUTH_ISSUER: 'https://login.example.com', AUTH_AUDIENCE: 'images' });
     expect(jwt.callerAuth).toEqual({ jwt: { jwksUrl: 'https://login.example.com/jwks', issuer: 'https://login.example.com', audience: 'images' }, apiKeys: [], mode: 'required' });
@@ -142,7 +142,7 @@ describe('credentials: token mode and AK/SK mode', () => {
   });
 
   it('needs no AUTH_* for a tool that serves no callers (npm run contract-check)', () => {
-    expect(loadConfig({ ...AKSK }, { servesCallers: false })).toMatchObject({ upstreamAuth: { kind: 'aksk' }, callerAuth: { jwt: undefined, apiKeys: [], mode: 'required' } });
+    expect(loadConfig({ ...AKSK }, { servesCallers: false })).toMatchObject({ upstream: { credentials: { aksk: { ak: AKSK.HUAWEICLOUD_SDK_AK } } }, callerAuth: { jwt: undefined, apiKeys: [], mode: 'required' } });
   });
 
   it.each<[string, Env, RegExp]>([
@@ -165,12 +165,12 @@ describe('credentials: token mode and AK/SK mode', () => {
 
 describe('CORS_ORIGINS', () => {
   it('defaults to any loopback origin in emulator mode and to none with a real endpoint', () => {
-    expect(loadConfig({}).cors).toEqual({ origins: [], loopback: true });
-    expect(loadConfig({ CLOUDIMAGES_ENDPOINT: 'https://iecs.myhuaweicloud.com' }).cors).toEqual({ origins: [], loopback: false });
+    expect(loadConfig({}).server.cors).toEqual({ origins: [], loopback: true });
+    expect(loadConfig({ CLOUDIMAGES_ENDPOINT: 'https://iecs.myhuaweicloud.com' }).server.cors).toEqual({ origins: [], loopback: false });
   });
 
   it('parses exact origins, trimming spaces and skipping empty entries; the list replaces the default', () => {
-    expect(loadConfig({ CORS_ORIGINS: ' https://portal.example.com , http://localhost:5173,,http://[::1]:8080 ' }).cors).toEqual({
+    expect(loadConfig({ CORS_ORIGINS: ' https://portal.example.com , http://localhost:5173,,http://[::1]:8080 ' }).server.cors).toEqual({
       origins: ['https://portal.example.com', 'http://localhost:5173', 'http://[::1]:8080'],
       loopback: false,
     });
@@ -308,21 +308,21 @@ describe('the embedded emulator overrides', () => {
 describe('scale-out settings: REDIS_*, CACHE_*, UPSTREAM_RATE_*, FEDERATION', () => {
   it('default to all in process: no Redis, no page cache, no budget of our own, no federation', () => {
     const config = loadConfig({});
-    expect(config.redis).toBeUndefined();
-    expect(config.pageCache).toEqual({ ttlMs: 0, maxBytes: 32 * 2 ** 20 });
-    expect(config.rateLimit).toBeUndefined();
-    expect(config.federation).toBe(false);
+    expect(config.sharedState.redis).toBeUndefined();
+    expect(config.sharedState.pageCache).toEqual({ ttlMs: 0, maxBytes: 32 * 2 ** 20 });
+    expect(config.sharedState.rateBudget).toBeUndefined();
+    expect(config.server.federation).toBe(false);
   });
 
   it('REDIS_URL (redis:// or rediss://, a password kept for the connection) with the tuning defaults', () => {
-    expect(loadConfig({ REDIS_URL: 'redis://:hunter2@cache.internal:6380/2' }).redis).toEqual({
+    expect(loadConfig({ REDIS_URL: 'redis://:hunter2@cache.internal:6380/2' }).sharedState.redis).toEqual({
       url: 'redis://:hunter2@cache.internal:6380/2',
       keyPrefix: 'cloudimages:',
       commandTimeoutMs: 500,
       maxValueBytes: 8 * 2 ** 20,
     });
-    expect(loadConfig({ REDIS_URL: ' rediss://cache.internal ' }).redis?.url).toBe('rediss://cache.internal');
-    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'prod:api:', REDIS_TIMEOUT_MS: '50', REDIS_MAX_VALUE_MB: '4' }).redis).toEqual({
+    expect(loadConfig({ REDIS_URL: ' rediss://cache.internal ' }).sharedState.redis?.url).toBe('rediss://cache.internal');
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'prod:api:', REDIS_TIMEOUT_MS: '50', REDIS_MAX_VALUE_MB: '4' }).sharedState.redis).toEqual({
       url: 'redis://127.0.0.1:6379',
       keyPrefix: 'prod:api:',
       commandTimeoutMs: 50,
@@ -367,21 +367,21 @@ describe('scale-out settings: REDIS_*, CACHE_*, UPSTREAM_RATE_*, FEDERATION', ()
   });
 
   it('CACHE_TTL_MS and CACHE_MAX_MB turn on and bound the page cache', () => {
-    expect(loadConfig({ CACHE_TTL_MS: '5000', CACHE_MAX_MB: '8' }).pageCache).toEqual({ ttlMs: 5000, maxBytes: 8 * 2 ** 20 });
-    expect(loadConfig({ CACHE_TTL_MS: '0' }).pageCache.ttlMs).toBe(0);
+    expect(loadConfig({ CACHE_TTL_MS: '5000', CACHE_MAX_MB: '8' }).sharedState.pageCache).toEqual({ ttlMs: 5000, maxBytes: 8 * 2 ** 20 });
+    expect(loadConfig({ CACHE_TTL_MS: '0' }).sharedState.pageCache.ttlMs).toBe(0);
   });
 
   it('UPSTREAM_RATE_LIMIT sets the budget, waiting UPSTREAM_RATE_WAIT_MS (default 2000, 0 allowed)', () => {
-    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '20' }).rateLimit).toEqual({ perSecond: 20, waitMs: 2000 });
-    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '20', UPSTREAM_RATE_WAIT_MS: '0' }).rateLimit).toEqual({ perSecond: 20, waitMs: 0 });
-    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '1', UPSTREAM_RATE_WAIT_MS: '750' }).rateLimit).toEqual({ perSecond: 1, waitMs: 750 });
+    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '20' }).sharedState.rateBudget).toEqual({ perSecond: 20, waitMs: 2000 });
+    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '20', UPSTREAM_RATE_WAIT_MS: '0' }).sharedState.rateBudget).toEqual({ perSecond: 20, waitMs: 0 });
+    expect(loadConfig({ UPSTREAM_RATE_LIMIT: '1', UPSTREAM_RATE_WAIT_MS: '750' }).sharedState.rateBudget).toEqual({ perSecond: 1, waitMs: 750 });
     // A wait without a budget is a mistake worth stopping for, like REDIS_* tuning without REDIS_URL.
     expect(() => loadConfig({ UPSTREAM_RATE_WAIT_MS: '750' })).toThrow(/UPSTREAM_RATE_WAIT_MS goes with UPSTREAM_RATE_LIMIT/);
   });
 
   it('FEDERATION is true or false, either case', () => {
-    expect(loadConfig({ FEDERATION: 'true' }).federation).toBe(true);
-    expect(loadConfig({ FEDERATION: 'TRUE' }).federation).toBe(true);
-    expect(loadConfig({ FEDERATION: 'false' }).federation).toBe(false);
+    expect(loadConfig({ FEDERATION: 'true' }).server.federation).toBe(true);
+    expect(loadConfig({ FEDERATION: 'TRUE' }).server.federation).toBe(true);
+    expect(loadConfig({ FEDERATION: 'false' }).server.federation).toBe(false);
   });
 });

@@ -2,7 +2,6 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
-import type { QueryLimits } from '../config.js';
 import { ErrorCode } from '../graphql/errors.js';
 
 /**
@@ -10,6 +9,18 @@ import { ErrorCode } from '../graphql/errors.js';
  * (graphql-js's own `maxTokens` parse option). Each refusal is a QueryLimitError: HTTP 400,
  * `BAD_USER_INPUT`, the limit's variable and value in `extensions`, before any upstream call.
  */
+
+/** What one GraphQL operation may ask for; anything beyond is refused before any upstream call. */
+export interface QueryLimits {
+  /** Most cost units (upstream calls, plus one per 100 listed rows) an operation may be able to use. */
+  maxCost: number;
+  /** Deepest field nesting (fragments do not count as a level). */
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Most lexical tokens in the document. */
+  maxTokens: number;
+}
 
 /** A document over one of the query limits; formatError keeps its code and extensions. */
 export class QueryLimitError extends GraphQLError {

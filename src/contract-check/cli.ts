@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { spawnEmulator } from './local-emulator.js';
 import { contractCheckMain } from './run.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config } from '../config/index.js';
 import type { Credentials } from '../upstream/client.js';
 import { isValidRegion } from '../upstream/wire.js';
 import { exitCodeOf, formatReport, runContractCheck } from './compare.js';
@@ -43,7 +43,7 @@ export interface LocalEmulator {
 }
 
 export interface ContractCheckIo {
-  /** Reads the environment (`loadConfig` of src/config.ts); may throw ConfigError. */
+  /** Reads the environment (`loadConfig` of src/config/); may throw ConfigError. */
   loadConfig: () => Config;
   startEmulator: () => Promise<LocalEmulator>;
   /** The report. */
@@ -114,13 +114,13 @@ function isHttpUrl(value: string): boolean {
 function realSide(config: Config): { endpoint: string; credentials: Credentials } {
   const endpoint = config.upstream.endpoint;
   if (!endpoint) throw new SetupProblem('CLOUDIMAGES_ENDPOINT is not set: point it at the real API, e.g. https://iecs.myhuaweicloud.com');
-  const token = config.contractCheckToken;
-  const auth = config.upstreamAuth;
-  if (token !== undefined && auth.kind === 'aksk') {
+  const token = config.upstream.contractCheckToken;
+  const serverKeys = config.upstream.credentials;
+  if (token !== undefined && serverKeys) {
     throw new SetupProblem('Both CONTRACT_CHECK_TOKEN and HUAWEICLOUD_SDK_AK/SK are set: unset one of them');
   }
   if (token !== undefined) return { endpoint, credentials: { token } };
-  if (auth.kind === 'aksk') return { endpoint, credentials: { aksk: { ak: auth.ak, sk: auth.sk }, domainId: auth.domainId, projectId: auth.projectId } };
+  if (serverKeys) return { endpoint, credentials: serverKeys };
   throw new SetupProblem('No credentials for the real API: set CONTRACT_CHECK_TOKEN (an IAM token) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
 }
 
@@ -156,7 +156,7 @@ export async function contractCheckMain(argv: readonly string[], io: ContractChe
     return setupFailed(io, error);
   }
 
-  const { timeoutMs, maxAttempts, retryBaseDelayMs, totalBudgetMs } = config.upstream;
+  const { timeoutMs, maxAttempts, retryBaseDelayMs, totalBudgetMs } = config.upstream.client;
   const reference = new Target({
     label: 'real',
     ...real,

@@ -1,6 +1,13 @@
 import cors from 'cors';
-import type { CorsPolicy } from '../config.js';
 import type { Middleware } from './exchange.js';
+
+/** Which browser origins may call the API. */
+export interface CorsPolicy {
+  /** Exact origins, as browsers send them (`scheme://host[:port]`). */
+  origins: readonly string[];
+  /** Any `http://localhost:<port>`, `http://127.0.0.1:<port>` or `http://[::1]:<port>` origin too (emulator mode's default). */
+  loopback: boolean;
+}
 
 /** Any port (or none) on a loopback host, plain http: where frontend dev servers run. */
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;

@@ -1,13 +1,25 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { TracingConfig } from '../config.js';
 import type { TraceHooks } from './trace-hooks.js';
 
 /**
- * OpenTelemetry traces, set up from `config.tracing` (the OTEL_* variables, read by src/config.ts).
+ * OpenTelemetry traces, set up from the tracing settings (the OTEL_* variables, read by src/config/tracing.ts).
  * Off (exporter `none`, the default without an OTLP endpoint): nothing is loaded, no plugin and no
  * observer are added, no span is made and no `traceparent` is sent upstream. On: a tracer provider
  * of its own (never registered globally) exporting in batches over OTLP/HTTP, or to the console.
  */
+
+/** Whether and where spans go (the standard OTEL_* variables, read by the configuration). */
+export interface TracingSettings {
+  /** `otlp`, `console`, or `none` (off: no span made, no `traceparent` sent). */
+  exporter: 'none' | 'otlp' | 'console';
+  otlp: {
+    url: string;
+    protocol: 'http/protobuf' | 'http/json';
+    headers: Record<string, string>;
+  };
+  serviceName: string;
+  sampler: { root: 'always_on' | 'always_off' | 'traceidratio'; parentBased: boolean; ratio: number };
+}
 
 export interface Tracing extends TraceHooks {
   /** One line for the start-up banner. */
@@ -21,7 +33,7 @@ export interface TracingOptions {
   exporter?: SpanExporter;
 }
 
-export async function startTracing(config: TracingConfig, options: TracingOptions = {}): Promise<Tracing | undefined> {
+export async function startTracing(config: TracingSettings, options: TracingOptions = {}): Promise<Tracing | undefined> {
   if (config.exporter === 'none') return undefined;
   const [{ traceHooks }, sdk, { resourceFromAttributes }, { ATTR_SERVICE_NAME }] = await Promise.all([
     import('./trace-hooks.js'),

@@ -1,6 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimitConfig } from '../config.js';
 import type { CallBudget } from '../upstream/client.js';
 import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
 import type { RedisLink } from './redis-link.js';
@@ -82,6 +81,14 @@ export class SlidingWindow {
   }
 }
 
+/** The one budget of upstream calls (UPSTREAM_RATE_LIMIT): for all callers; across instances with REDIS_URL. */
+export interface RateBudgetOptions {
+  /** Calls per second, never more in any one-second window. */
+  perSecond: number;
+  /** How long a call over budget waits before it fails with RATE_LIMITED. */
+  waitMs: number;
+}
+
 export class RateBudget implements CallBudget {
   private readonly local: SlidingWindow;
   private readonly shared: RateLimiterRedis | undefined;
@@ -91,7 +98,7 @@ export class RateBudget implements CallBudget {
   waited = 0;
 
   constructor(
-    private readonly config: RateLimitConfig,
+    private readonly config: RateBudgetOptions,
     private readonly link?: RedisLink,
     /** A monotonic clock: a wall clock stepped back would make every slot look taken. */
     private readonly now: () => number = () => performance.now(),

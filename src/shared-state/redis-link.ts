@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisConfig } from '../config.js';
 
 /**
  * The connection to the Redis that instances share (REDIS_URL), for the listing caches and the rate
@@ -28,6 +27,18 @@ const SOCKET_SILENCE_MS = 10_000;
 /** What the rest of the server does without Redis, named for metrics and logs. */
 export type SharedOperation = 'snapshot_read' | 'snapshot_write' | 'page_read' | 'page_write' | 'lock' | 'rate_limit';
 
+/** Where the shared state lives (REDIS_URL) and how much the server relies on it. */
+export interface RedisOptions {
+  /** `redis://` or `rediss://`; it may hold a password, so it appears in no message or log. */
+  url: string;
+  /** Every key this server writes starts with it. */
+  keyPrefix: string;
+  /** The most one Redis command may take before the request goes on without Redis. */
+  commandTimeoutMs: number;
+  /** A snapshot or page larger than this (compressed) is not written to Redis. */
+  maxValueBytes: number;
+}
+
 export class RedisLink {
   readonly client: Redis;
   /** Commands that failed or ran out of time, by what the server did without them (for metrics). */
@@ -38,7 +49,7 @@ export class RedisLink {
   private restingUntil = 0;
 
   constructor(
-    readonly config: RedisConfig,
+    readonly config: RedisOptions,
     private readonly log: Logger,
   ) {
     this.client = new Redis(config.url, {

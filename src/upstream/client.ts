@@ -1,7 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { errors as undiciErrors, Pool, type Dispatcher } from 'undici';
-import type { UpstreamConfig } from '../config.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { ClientGone, CloudImagesError, ErrorCode, errorFromResponse, isRetryableStatus } from './errors.js';
 import { signRequest, type AkSk } from './aksk-signer.js';
@@ -12,7 +11,14 @@ import type { ImageInfo, ListImagesQuery } from './wire.js';
  * How a call proves who it is upstream: a caller's IAM token, forwarded as `X-Auth-Token`; or the
  * server's own access key pair, with which every attempt is signed `SDK-HMAC-SHA256`.
  */
-export type Credentials = { token: string } | { aksk: AkSk; domainId?: string | undefined; projectId?: string | undefined };
+export type Credentials = { token: string } | ServerCredentials;
+
+/** The server's own access key pair (AK/SK mode), with the ids sent (and signed) as `X-Domain-Id` and `X-Project-Id`. */
+export interface ServerCredentials {
+  aksk: AkSk;
+  domainId?: string | undefined;
+  projectId?: string | undefined;
+}
 
 export interface ListImagesResult {
   images: ImageInfo[];
@@ -47,8 +53,26 @@ export interface UpstreamObserver {
   retry?(info: { url: URL; attempt: number; waitMs: number; code: ErrorCode }): void;
 }
 
-export type ClientOptions = Pick<UpstreamConfig, 'timeoutMs' | 'maxAttempts' | 'retryBaseDelayMs' | 'totalBudgetMs'> &
-  Partial<Pick<UpstreamConfig, 'maxInFlight' | 'breakerFailures' | 'breakerOpenMs'>> & {
+/** How calls to the upstream behave: what the configuration decides (UPSTREAM_*, BREAKER_*). */
+export interface ClientSettings {
+  /** One attempt. */
+  timeoutMs: number;
+  /** Attempts per call; retried on 429, 502, 503, 504 and network errors. */
+  maxAttempts: number;
+  /** Base of the jittered exponential backoff (`Retry-After` wins when sent). */
+  retryBaseDelayMs: number;
+  /** Upper bound on the time one call may take, retries and waits included. */
+  totalBudgetMs: number;
+  /** Calls the whole process may have in flight at once: the connection pool's size. */
+  maxInFlight: number;
+  /** Consecutive outages (5xx, timeouts, unreachable) that open the circuit breaker. */
+  breakerFailures: number;
+  /** How long an open breaker refuses calls before letting one probe through. */
+  breakerOpenMs: number;
+}
+
+export type ClientOptions = Pick<ClientSettings, 'timeoutMs' | 'maxAttempts' | 'retryBaseDelayMs' | 'totalBudgetMs'> &
+  Partial<Pick<ClientSettings, 'maxInFlight' | 'breakerFailures' | 'breakerOpenMs'>> & {
     endpoint: string;
     observers?: readonly UpstreamObserver[];
     budget?: CallBudget | undefined;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Env } from '../../src/config.js';
+import { loadConfig, type Env } from '../../src/config/index.js';
 import { compareSides, exitCodeOf, formatReport, runContractCheck, type CheckReport } from '../../src/contract-check/compare.js';
 import { fact, unknown } from '../../src/contract-check/facts.js';
 import { MAX_CALLS_PER_PROBE, MAX_CALLS_PER_RUN, PROBES } from '../../src/contract-check/probes.js';

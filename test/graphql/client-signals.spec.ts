@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY_LIMITS } from '../../src/config.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
 import { startApi, type ApiHarness } from '../helpers/api-server.js';
 
 /**

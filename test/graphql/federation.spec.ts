@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
-import { DEFAULT_QUERY_LIMITS } from '../../src/config.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
 import { toGlobalId } from '../../src/graphql/relay/global-id.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 import { ALICE, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
@@ -38,7 +38,7 @@ let featuredId = '';
 
 beforeAll(async () => {
   api = await startApi({ env: { FEDERATION: 'true' } });
-  plain = await createApp({ ...api.app.config, jit: false, introspection: false, production: true }, { log: silent });
+  plain = await createApp({ ...api.app.config, server: { ...api.app.config.server, jit: false, introspection: false, production: true } }, { log: silent });
   images = await restPage(api, REGION, { limit: 3 });
   const page = await api.query<{ images: { nodes: { id: string; imageId: string }[] } }>(`{ images(region: "${REGION}", first: 3) { nodes { id imageId } } }`);
   expect(page.data?.images.nodes.map((n) => n.imageId)).toEqual(images.map((i) => i.id));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY_LIMITS } from '../../src/config.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
 import { startApi, type ApiHarness } from '../helpers/api-server.js';
 
 /** Depth, aliases, directives and tokens: each refused with HTTP 400, BAD_USER_INPUT and its limit, before any upstream call. */

@@ -1,6 +1,9 @@
 import { pino, type Logger } from 'pino';
 import { createApp, type App } from '../../src/app.js';
-import { DEFAULT_QUERY_LIMITS, loadConfig, type Config, type CorsPolicy, type Env, type QueryLimits, type UpstreamConfig } from '../../src/config.js';
+import type { QueryLimits } from '../../src/apollo/query-limits.js';
+import { DEFAULT_QUERY_LIMITS, loadConfig, type Config, type Env } from '../../src/config/index.js';
+import type { CorsPolicy } from '../../src/http/cors.js';
+import type { ClientSettings } from '../../src/upstream/client.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { RunningServer } from '../../src/server.js';
 
@@ -34,7 +37,7 @@ export interface HarnessOptions {
   /** Use this running emulator (several instances of the server on one upstream); the harness does not close it. */
   sharedEmulator?: Emulator;
   /** Upstream settings over the harness's (one attempt, short timeouts). */
-  client?: Partial<UpstreamConfig>;
+  client?: Partial<ClientSettings & Pick<Config['upstream'], 'concurrency' | 'requestDeadlineMs'>>;
   concurrency?: number;
   limits?: Partial<QueryLimits>;
   /** Default: emulator mode's (any loopback origin). */
@@ -54,22 +57,22 @@ export interface HarnessOptions {
 export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness> {
   const emulator = options.sharedEmulator ?? (await startEmulator(options.emulator));
   const base = loadConfig({ CLOUDIMAGES_ENDPOINT: options.endpoint ?? emulator.url, NODE_ENV: options.production ? 'production' : 'test', ...options.env });
+  const { concurrency, requestDeadlineMs, ...client } = options.client ?? {};
   const config: Config = {
     ...base,
-    host: '127.0.0.1',
-    port: 0,
-    limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
-    cors: options.cors ?? { origins: [], loopback: true },
-    jit: options.jit ?? base.jit,
-    compression: base.compression,
+    server: {
+      ...base.server,
+      host: '127.0.0.1',
+      port: 0,
+      limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
+      cors: options.cors ?? { origins: [], loopback: true },
+      jit: options.jit ?? base.server.jit,
+    },
     upstream: {
       ...base.upstream,
-      timeoutMs: 5_000,
-      maxAttempts: 1,
-      retryBaseDelayMs: 10,
-      totalBudgetMs: 10_000,
-      concurrency: options.concurrency ?? 8,
-      ...options.client,
+      client: { ...base.upstream.client, timeoutMs: 5_000, maxAttempts: 1, retryBaseDelayMs: 10, totalBudgetMs: 10_000, ...client },
+      concurrency: concurrency ?? options.concurrency ?? 8,
+      requestDeadlineMs: requestDeadlineMs ?? base.upstream.requestDeadlineMs,
     },
   };
   const app = await createApp(config, { log: options.log ?? pino({ level: 'silent' }), sandboxToken: ALICE });

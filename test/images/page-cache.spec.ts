@@ -182,7 +182,7 @@ describe('without CACHE_TTL_MS (the default)', () => {
   });
 
   it('the cache is off: each repeated page or lookup costs a call, and there is no page cache metric', async () => {
-    expect(api.app.config.pageCache.ttlMs).toBe(0);
+    expect(api.app.config.sharedState.pageCache.ttlMs).toBe(0);
     api.emulator.clearRequests();
     const first = nodes(await api.query(PAGE));
     expect(nodes(await api.query(PAGE))).toEqual(first);

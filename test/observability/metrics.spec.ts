@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { OPERATION_NAME_CAP, OperationNames } from '../../src/observability/metrics.js';
 import { startApi, type ApiHarness } from '../helpers/api-server.js';
 
@@ -208,9 +208,9 @@ describe('retries', () => {
 
 describe('METRICS_ENABLED=false', () => {
   it('is read as a boolean, on by default', () => {
-    expect(loadConfig({}).metrics).toBe(true);
-    expect(loadConfig({ METRICS_ENABLED: 'false' }).metrics).toBe(false);
-    expect(loadConfig({ METRICS_ENABLED: 'TRUE' }).metrics).toBe(true);
+    expect(loadConfig({}).server.metrics).toBe(true);
+    expect(loadConfig({ METRICS_ENABLED: 'false' }).server.metrics).toBe(false);
+    expect(loadConfig({ METRICS_ENABLED: 'TRUE' }).server.metrics).toBe(true);
     expect(() => loadConfig({ METRICS_ENABLED: 'off' })).toThrow(ConfigError);
     expect(() => loadConfig({ METRICS_ENABLED: 'off' })).toThrow(/METRICS_ENABLED must be true or false/);
   });
@@ -218,7 +218,7 @@ describe('METRICS_ENABLED=false', () => {
   it('serves no /metrics (404) and the API works as before', async () => {
     const off = await startApi({ env: { METRICS_ENABLED: 'false' } });
     try {
-      expect(off.app.config.metrics).toBe(false);
+      expect(off.app.config.server.metrics).toBe(false);
       const response = await fetch(`${off.url}/metrics`);
       expect(response.status).toBe(404);
       await response.body?.cancel();

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
-import { ConfigError, DEFAULT_QUERY_LIMITS, loadConfig, type Config, type Env } from '../../src/config.js';
+import { ConfigError, DEFAULT_QUERY_LIMITS, loadConfig, type Config, type Env } from '../../src/config/index.js';
+import type { ClientSettings } from '../../src/upstream/client.js';
 import { reply, startStubUpstream, stubImage, type StubUpstream } from '../helpers/stub-upstream.js';
 
 /**
@@ -20,14 +21,12 @@ const CALLER_SPAN = '00f067aa0ba902b7';
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0([01])$/;
 const LIST = 'query ListSome { images(region: "cn-north-4", first: 1) { nodes { imageId } } }';
 
-async function start(stub: StubUpstream, exporter: InMemorySpanExporter, env: Env, upstream: Partial<Config['upstream']> = {}): Promise<App> {
+async function start(stub: StubUpstream, exporter: InMemorySpanExporter, env: Env, client: Partial<ClientSettings> = {}): Promise<App> {
   const base = loadConfig({ CLOUDIMAGES_ENDPOINT: stub.url, NODE_ENV: 'test', ...env });
   const config: Config = {
     ...base,
-    host: '127.0.0.1',
-    port: 0,
-    limits: DEFAULT_QUERY_LIMITS,
-    upstream: { ...base.upstream, timeoutMs: 5_000, maxAttempts: 1, retryBaseDelayMs: 1, totalBudgetMs: 10_000, ...upstream },
+    server: { ...base.server, host: '127.0.0.1', port: 0, limits: DEFAULT_QUERY_LIMITS },
+    upstream: { ...base.upstream, client: { ...base.upstream.client, timeoutMs: 5_000, maxAttempts: 1, retryBaseDelayMs: 1, totalBudgetMs: 10_000, ...client } },
   };
   return createApp(config, { log: pino({ level: 'silent' }), tracing: { exporter } });
 }
@@ -214,7 +213,8 @@ describe('exporting over OTLP/HTTP', () => {
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_SERVICE_NAME: 'images-api-test',
       };
-      const config: Config = { ...loadConfig(env), host: '127.0.0.1', port: 0 };
+      const loaded = loadConfig(env);
+      const config: Config = { ...loaded, server: { ...loaded.server, host: '127.0.0.1', port: 0 } };
       const app = await createApp(config, { log: pino({ level: 'silent' }) });
       expect(app.tracing?.description).toBe(`Traces: OTLP (${protocol}) to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}v1/traces`);
       await post(app.url, LIST);

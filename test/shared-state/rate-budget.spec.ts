@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RedisConfig } from '../../src/config.js';
+import type { RedisOptions } from '../../src/shared-state/redis-link.js';
 import { RateBudget, SlidingWindow, WINDOW_MS } from '../../src/shared-state/rate-budget.js';
 import { RedisLink } from '../../src/shared-state/redis-link.js';
 import { CloudImagesError, ErrorCode } from '../../src/upstream/errors.js';
@@ -156,7 +156,7 @@ describe('RateBudget in process (no Redis)', () => {
   });
 });
 
-const redisConfig = (url: string, keyPrefix: string): RedisConfig => ({ url, keyPrefix, commandTimeoutMs: 1000, maxValueBytes: 2 ** 20 });
+const redisConfig = (url: string, keyPrefix: string): RedisOptions => ({ url, keyPrefix, commandTimeoutMs: 1000, maxValueBytes: 2 ** 20 });
 
 describe.skipIf(!HAS_REDIS)('RateBudget shared through Redis', () => {
   let redis: RedisServer;
