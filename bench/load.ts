@@ -116,7 +116,7 @@ export function combine(rounds: SideResult[], warmup: autocannon.Result | undefi
     requests: rounds.reduce((sum, r) => sum + r.requests, 0),
     durationS: rounds.reduce((sum, r) => sum + r.durationS, 0),
     rps: pick((r) => r.rps),
-    rounds: rounds.map((r) => Math.round(r.rps)),
+    rounds: rounds.map((r) => r.rps),
     latencyMs: { p50: pick((r) => r.latencyMs.p50), p99: pick((r) => r.latencyMs.p99), mean: pick((r) => r.latencyMs.mean), max: Math.max(...rounds.map((r) => r.latencyMs.max)) },
     errors: count((r) => r.errors, (w) => w.errors),
     timeouts: count((r) => r.timeouts, (w) => w.timeouts),

@@ -234,7 +234,7 @@ async function main(): Promise<number> {
         }
         return parties.map(({ label }, i) => {
           const result = combine(windows[i]!, warm[i]);
-          say(`  ${label.padEnd(28)} ${result.rps.toFixed(0).padStart(6)} rps (rounds ${result.rounds.join(', ')}), p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
+          say(`  ${label.padEnd(28)} ${result.rps.toFixed(0).padStart(6)} rps (rounds ${result.rounds.map((rps) => rps.toFixed(0)).join(', ')}), p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
           return result;
         });
       };
@@ -317,7 +317,15 @@ async function main(): Promise<number> {
   const serverLog = summarizeLog([server, serverOnEmulator].flatMap((s) => (s?.logFile ? readFileSync(s.logFile, 'utf8').split('\n') : [])).filter((line) => line.startsWith('{')));
   const totalS = (Date.now() - started) / 1000;
   // The access log has a line per request the server answered.
-  const attribution = flags.profile && server?.logFile ? attribute(readProfile(join(logs, 'profile')), readFileSync(server.logFile, 'utf8').split('\n').filter((line) => line.includes('"msg":"request"')).length) : undefined;
+  let attribution: ReturnType<typeof attribute> | undefined;
+  if (flags.profile && server?.logFile) {
+    try {
+      attribution = attribute(readProfile(join(logs, 'profile')), readFileSync(server.logFile, 'utf8').split('\n').filter((line) => line.includes('"msg":"request"')).length);
+    } catch (error) {
+      // A server that had to be killed wrote no profile: the run's figures still stand.
+      say(`--profile: no attribution (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
 
   say('');
   if (results.length > 0) {

@@ -15,7 +15,7 @@ import { queryCost } from './apollo/query-cost.js';
 import { queryLimitRules, type QueryLimits } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
 import { createContext, type Context, type ContextDeps } from './context.js';
-import { accessLog } from './http/access-log.js';
+import { accessLog, searchOf } from './http/access-log.js';
 import { createCallerAuth, useCallerAuth, type CallerAuthOptions } from './http/caller-auth.js';
 import { useCors, type CorsPolicy } from './http/cors.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
@@ -125,10 +125,8 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     exchange.body = body;
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: query < 0 ? '' : url.slice(query + 1), body },
+      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url ?? ''), body },
       // Kept on the exchange for the access line (the operation's upstream calls).
       context: async () =>
         (exchange.graphql = createContext(contextDeps, { headers: req.headers, requestId: exchange.requestId, signal: requestSignal(res, options.requestDeadlineMs) })),
@@ -169,7 +167,14 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     } catch (error) {
       handled = Promise.reject(error);
     }
-    if (handled) handled.catch((error: unknown) => sendHttpError(log, exchange, error));
+    handled?.catch((error: unknown) => {
+      try {
+        sendHttpError(log, exchange, error);
+      } catch (failure) {
+        log.error({ err: failure, requestId: exchange.requestId }, 'could not answer an error');
+        res.destroy();
+      }
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -197,6 +202,8 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
 async function send(res: ServerResponse, { status, headers, body }: HTTPGraphQLResponse): Promise<void> {
   res.statusCode = status ?? 200;
   for (const [name, value] of headers) res.setHeader(name, value);
+  // The landing page (Sandbox) comes as `text/html`: say its charset, as the page itself does.
+  if (headers.get('content-type') === 'text/html') res.setHeader('content-type', 'text/html; charset=utf-8');
   if (body.kind === 'complete') {
     // Encoded once: given the string, node:http would scan it for its byte length, then encode it.
     const bytes = Buffer.from(body.string, 'utf8');

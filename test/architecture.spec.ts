@@ -74,7 +74,7 @@ describe('import boundaries', () => {
   });
 
   it('outside src/emulator/, only src/main.ts and src/app.ts import the emulator, and src/config/ its options', () => {
-    const imports = productFiles.flatMap((file) => specifiers(file).flatMap((s) => (target(file, s)?.startsWith('src/emulator/') ? [[file, target(file, s)!]] : [])));
+    const imports = productFiles.flatMap((file) => specifiers(file).flatMap((s): [string, string][] => (target(file, s)?.startsWith('src/emulator/') ? [[file, target(file, s)!]] : [])));
     const elsewhere = imports.filter(([file, to]) => !(file === 'src/main.ts' || file === 'src/app.ts' || (file.startsWith('src/config/') && to === 'src/emulator/options.ts')));
     expect(elsewhere).toEqual([]);
   });

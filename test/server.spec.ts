@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, startApi, type ApiHarness } from './helpers/api-server.js';
 
@@ -19,6 +20,20 @@ describe('HTTP routes', () => {
     expect(html).toContain('query ImagesPage');
     expect(html).toContain(ALICE);
     expect(html).toContain('X-Auth-Token');
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+
+  it('routes a request whose target is an absolute URL (as a proxy sends it) by its path', async () => {
+    const { port } = new URL(api.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET ${api.url}/healthz?x=1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain('{"status":"ok"}');
   });
 
   it('GET /healthz and /readyz answer 200', async () => {

@@ -14,7 +14,8 @@ type Compiled = CompiledQuery;
  *   them, without a serializer call (and the error path and location arrays jit would allocate for
  *   each such field of each item). Sound here because every value is already of its type: the
  *   image readers return strings, 32-bit integers and booleans (graphql/image/image.mapper.ts), and
- *   every enum's values are its names (test/schema.spec.ts holds both). Custom scalars (DateTime,
+ *   every enum's values are its names (test/graphql/image-mapper.spec.ts and test/schema.spec.ts hold
+ *   them to it). Custom scalars (DateTime,
  *   ByteSize, JSONObject) still go through their serializers.
  * - `disablingCapturingStackErrors`: no stack trace for the errors jit makes; they are rebuilt with
  *   their cause below, and no stack trace ever leaves the server.

@@ -52,7 +52,8 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
     let known = costs.get(document);
     if (!known) costs.set(document, (known = new Map()));
     // Only the variables the operation declares matter, hashed when long: a key stays small whatever a client sends.
-    const declared = operation.variableDefinitions?.map((definition) => variables[definition.variable.name.value]) ?? [];
+    // A variable sent as null and one not sent differ (a default applies to the second only): `[value]` or `[]`.
+    const declared = operation.variableDefinitions?.map(({ variable }) => (variable.name.value in variables ? [variables[variable.name.value]] : [])) ?? [];
     const text = `${operationName ?? ''}\n${JSON.stringify(declared)}`;
     const key = text.length <= MAX_PLAIN_KEY ? text : createHash('sha256').update(text).digest('base64url');
     let cost = known.get(key);

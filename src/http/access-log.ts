@@ -8,11 +8,24 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
 const GRAPHQL_PATH = /^\/graphql(\/|$)/i;
 
+/** The path of a request target, without its query: origin-form (`/graphql?…`) or absolute-form (`http://host/graphql?…`). */
+export function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  const path = query < 0 ? target : target.slice(0, query);
+  return path.startsWith('/') ? path : (URL.parse(path)?.pathname ?? path);
+}
+
+/** The query string of a request target, without its `?` (which may appear again inside it). */
+export function searchOf(target: string): string {
+  const query = target.indexOf('?');
+  return query < 0 ? '' : target.slice(query + 1);
+}
+
 /** The operation the client named, from the JSON body (POST) or the query string (GET). */
 function operationNameOf({ req, body }: Exchange): string | undefined {
   let sent: unknown;
   if (body !== null && typeof body === 'object' && 'operationName' in body) sent = body.operationName;
-  else if (req.method === 'GET') sent = new URLSearchParams(req.url?.split('?')[1] ?? '').get('operationName');
+  else if (req.method === 'GET') sent = new URLSearchParams(searchOf(req.url ?? '')).get('operationName');
   return typeof sent === 'string' && OPERATION_NAME.test(sent) ? sent : undefined;
 }
 
@@ -49,9 +62,7 @@ export function accessLog(log: Logger): (req: IncomingMessage, res: ServerRespon
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const exchange: Exchange = { req, res, requestId, path: query < 0 ? url : url.slice(0, query) };
+    const exchange: Exchange = { req, res, requestId, path: pathOf(req.url ?? '/') };
     // 'close' ends every response, sent or not.
     res.once('close', () => access.info(line(exchange, Date.now() - started), 'request'));
     return exchange;

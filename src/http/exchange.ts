@@ -26,12 +26,19 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (erro
 
 /**
  * Runs one connect-style middleware: true when it passed the request on, false when it answered it
- * itself (a CORS preflight); rejects with the error it passed on. (Four such middlewares on one
- * route: a router library would cost each request more than this does.)
+ * itself (a CORS preflight) or the response ended otherwise (its client gone); rejects with the
+ * error it passed on. (Four such middlewares on one route: a router library would cost each
+ * request more than this does.)
  */
 export function through(middleware: Middleware, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    middleware(req, res, (error) => (error === undefined || error === null ? resolve(true) : reject(error)));
+    const ended = (): void => resolve(false);
+    res.once('close', ended);
+    middleware(req, res, (error) => {
+      res.off('close', ended);
+      if (error === undefined || error === null) resolve(true);
+      else reject(error);
+    });
     if (res.writableEnded) resolve(false);
   });
 }

@@ -146,9 +146,10 @@ export class CloudImagesClient {
     }
     const { totalBudgetMs, timeoutMs, budget } = this.options;
     const deadline = Date.now() + totalBudgetMs;
-    const outOfTime = (): boolean => signal?.aborted === true || Date.now() >= deadline;
     // What the waits between attempts listen to (the rate budget, a backoff): made only when one waits.
     let waits: CallSignal | undefined;
+    // The wait's own timer may fire a little before the wall clock says the deadline passed: either says the call is out of time.
+    const outOfTime = (): boolean => signal?.aborted === true || waits?.signal.aborted === true || Date.now() >= deadline;
     const waitSignal = (): AbortSignal => (waits ??= new CallSignal(signal, deadline)).signal;
     try {
       for (let attempt = 1; ; attempt++) {
@@ -165,7 +166,8 @@ export class CloudImagesClient {
             // Again, in the same tick as the breaker's own check: the breaker may have started a
             // half-open probe while this call waited, and cockatiel would hold it (deaf to its signal) until the probe ends.
             this.breaker.throwIfOpen();
-            return this.breaker.run(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, Math.min(timeoutMs, deadline - Date.now()), signal, headers)));
+            const left = deadline - Date.now();
+            return this.breaker.run(() => this.observed(url, attempt, (headers) => this.attempt(url, credentials, { timeoutMs: Math.min(timeoutMs, left), last: left <= timeoutMs }, signal, headers)));
           });
         } catch (error) {
           if (!(error instanceof RetryableFailure)) throw error;
@@ -219,10 +221,20 @@ export class CloudImagesClient {
     }
   }
 
-  private async attempt(url: URL, credentials: Credentials, timeoutMs: number, cancel: AbortSignal | undefined, extraHeaders: Record<string, string> | undefined): Promise<ListImagesResult & { status: number }> {
+  /**
+   * One attempt. `time.last`: its timeout is what is left of the call's budget, so its running out
+   * ends the call (no retry), as the budget running out during an attempt always has.
+   */
+  private async attempt(
+    url: URL,
+    credentials: Credentials,
+    time: { timeoutMs: number; last: boolean },
+    cancel: AbortSignal | undefined,
+    extraHeaders: Record<string, string> | undefined,
+  ): Promise<ListImagesResult & { status: number }> {
     // Cancelled while it waited for a connection: no call was made, nothing to count.
     if (cancel?.aborted) throw new CancelledAttempt();
-    const timeout = Math.max(1, timeoutMs);
+    const timeout = Math.max(1, time.timeoutMs);
     // One signal for the attempt: its own timeout, or the call's caller gone (deadline, client gone).
     const controller = new AbortController();
     let timedOut = false;
@@ -248,6 +260,7 @@ export class CloudImagesClient {
       if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
         throw new CloudImagesError(ErrorCode.UPSTREAM_ERROR, `The image service sent a response larger than ${this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES} bytes`);
       }
+      if (timedOut && time.last) throw new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, 'The image service did not answer before the call ran out of time');
       if (timedOut) {
         throw new RetryableFailure(new CloudImagesError(ErrorCode.UPSTREAM_TIMEOUT, `The image service did not answer within ${timeout} ms`));
       }

@@ -38,6 +38,20 @@ describe('query cost', () => {
     expect(api.emulator.apiRequests).toHaveLength(0);
   });
 
+  it('prices a variable left out at its default, even after the same document was priced with it sent as null', async () => {
+    api.emulator.clearRequests();
+    const query = 'query Q($first: Int = 500) { images(region: "cn-north-4", first: $first) { nodes { parentImage { parentImage { imageId } } } } }';
+    // null: the page size falls back to 20, cheap enough to run.
+    expect((await post(query, { first: null })).status).toBe(200);
+    const calls = api.emulator.apiRequests.length;
+    // Left out: the default, 500, whose parents are far over the limit, whatever was priced before.
+    const { status, body } = await post(query, {});
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', maxCost: DEFAULT_QUERY_LIMITS.maxCost });
+    expect(Number(body.errors?.[0]?.extensions.cost)).toBeGreaterThan(DEFAULT_QUERY_LIMITS.maxCost);
+    expect(api.emulator.apiRequests).toHaveLength(calls);
+  });
+
   it('prices a listing by its rows: first 0, 20, 99, 100, 499 and 500', async () => {
     const strict = await startApi({ limits: { maxCost: 1 } });
     try {

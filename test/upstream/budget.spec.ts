@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RateBudget } from '../../src/shared-state/rate-budget.js';
 import { CloudImagesClient, type CallBudget, type ClientOptions } from '../../src/upstream/client.js';
 import { ClientGone, CloudImagesError, ErrorCode } from '../../src/upstream/errors.js';
@@ -282,5 +282,21 @@ describe('cancellation and the budget', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(stubbed.stub.requests).toHaveLength(0);
     expect(c.breakerState).toEqual({ state: 'closed' });
+  });
+
+  it('the same when the wait\'s timer fires before the wall clock reaches the deadline (timers may run a little early)', async () => {
+    const budget = new FakeBudget();
+    budget.mode = 'wait';
+    const c = client({ budget, totalBudgetMs: 100 });
+    // The wall clock stands still: only the wait's own timer says the budget ran out.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      const error = await failure(c.listImages(CREDENTIALS, REGION));
+      expect(error.code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(stubbed.stub.requests).toHaveLength(0);
   });
 });

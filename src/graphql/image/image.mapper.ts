@@ -86,7 +86,8 @@ const IMAGE: Readers<Image, 'region' | 'os' | 'support'> = {
   vifMultiqueueEnabled: (raw) => parseWireBoolean(raw.hw_vif_multiqueue_enabled) ?? null,
   lazyLoading: (raw) => parseWireBoolean(raw.__lazyloading) ?? null,
   deleted: (raw) => parseWireBoolean(raw.deleted) ?? null,
-  deletedAt: (raw) => (raw.deleted_at === undefined || raw.deleted_at === null || raw.deleted_at === '' ? null : dateTimeField(raw.deleted_at, 'deleted_at')),
+  // Undocumented: anything but a non-empty string reads as no date (as it always has); an unreadable string fails the field.
+  deletedAt: (raw) => (typeof raw.deleted_at !== 'string' || raw.deleted_at === '' ? null : dateTimeField(raw.deleted_at, 'deleted_at')),
 };
 
 const OS: Readers<ImageOs, never> = {

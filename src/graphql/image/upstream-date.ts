@@ -53,7 +53,10 @@ export function isoDateTime(value: unknown): string | null {
   const plain = plainUtc(value);
   if (plain !== null) return plain;
   const date = wireDate(value);
-  return date === null || Number.isNaN(date.getTime()) ? null : date.toISOString();
+  if (date === null || Number.isNaN(date.getTime())) return null;
+  const iso = date.toISOString();
+  // A year past 9999 (or before 0) is written `+010000-…`, which no DateTime client reads: unreadable too.
+  return iso.length === 24 ? iso : null;
 }
 
 /**
