@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { jitExecutor } from '../src/apollo/jit-gateway.js';
 import { pino } from 'pino';
-import type { Context } from '../src/context.js';
+import type { Context } from '../src/graphql/context.js';
 import { FairGate } from '../src/images/fair-gate.js';
 import { ImageSource } from '../src/images/image-source.js';
 import { ListingCache } from '../src/images/listing-cache.js';

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
-import type { Context } from './context.js';
+import type { Context } from './graphql/context.js';
 import { startEmulator, type Emulator } from './emulator/server.js';
 import { FairGate } from './images/fair-gate.js';
 import { SNAPSHOT_PAGE } from './images/image-source.js';
@@ -93,7 +93,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log,
       context: {
         client,
-        serverCredentials: upstream.credentials,
         gate,
         concurrency: upstream.concurrency,
         snapshots,
@@ -104,6 +103,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       // The pages of the largest listing kept, and the one that finds a listing too large.
       snapshotPages: Math.floor(sharedState.snapshots.maxImages / SNAPSHOT_PAGE) + 1,
+      serverCredentials: upstream.credentials,
       callerAuth: config.callerAuth,
       requestDeadlineMs: upstream.requestDeadlineMs,
       plugins,

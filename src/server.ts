@@ -9,14 +9,17 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createFormatError } from './apollo/format-error.js';
 import { jitGateway } from './apollo/jit-gateway.js';
+import type { ServerCredentials } from './upstream/client.js';
 import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { queryCost } from './apollo/query-cost.js';
 import { queryLimitRules, type QueryLimits } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
-import { createContext, type Context, type ContextDeps } from './context.js';
+import { createContext, type ContextDeps } from './context.js';
+import type { Context } from './graphql/context.js';
 import { accessLog, searchOf } from './http/access-log.js';
-import { createCallerAuth, useCallerAuth, type CallerAuthOptions } from './http/caller-auth.js';
+import { createCallerAuth, type CallerAuthOptions } from './http/caller-auth.js';
+import { useCredentials } from './http/credentials.js';
 import { useCors, type CorsPolicy } from './http/cors.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
 import { sendHttpError } from './http/json-errors.js';
@@ -51,7 +54,9 @@ export interface ServerOptions {
   log: Logger;
   /** What each request's context is built from. */
   context: Omit<ContextDeps, 'log'>;
-  /** AK/SK mode: how callers authenticate, checked as each request arrives. Token mode: undefined. */
+  /** AK/SK mode: the server's own keys, which every upstream call carries. Token mode: undefined (each caller's token goes upstream). */
+  serverCredentials?: ServerCredentials | undefined;
+  /** AK/SK mode: how callers authenticate, checked as each request arrives. */
   callerAuth?: CallerAuthOptions | undefined;
   /** Upstream calls a snapshot read may need (SNAPSHOT_MAX_IMAGES / 500): its price in the query cost. */
   snapshotPages: number;
@@ -111,7 +116,10 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
 
   const cors = useCors(settings.cors);
   const compress = settings.compression ? (compression({ threshold: 64 * 1024, level: 1 }) as Middleware) : undefined;
-  const callerAuth = options.callerAuth ? useCallerAuth(createCallerAuth(options.callerAuth), log) : undefined;
+  const credentials = useCredentials(
+    options.serverCredentials ? { kind: 'aksk', callers: createCallerAuth(options.callerAuth ?? { apiKeys: [], mode: 'required' }), server: options.serverCredentials } : { kind: 'token' },
+    log,
+  );
   const json = bodyParser.json({ limit: '256kb' }) as Middleware;
   const contextDeps: ContextDeps = { ...options.context, log };
 
@@ -119,7 +127,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     const { req, res } = exchange;
     if (!(await through(cors, req, res))) return;
     if (compress && !(await through(compress, req, res))) return;
-    if (callerAuth && !(await callerAuth(exchange))) return;
+    if (!(await credentials(exchange))) return;
     await through(json, req, res);
     const { body } = req as IncomingMessage & { body?: unknown };
     exchange.body = body;
@@ -129,7 +137,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
       httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url ?? ''), body },
       // Kept on the exchange for the access line (the operation's upstream calls).
       context: async () =>
-        (exchange.graphql = createContext(contextDeps, { headers: req.headers, requestId: exchange.requestId, signal: requestSignal(res, options.requestDeadlineMs) })),
+        (exchange.graphql = createContext(contextDeps, { credentials: exchange.credentials, requestId: exchange.requestId, signal: requestSignal(res, options.requestDeadlineMs) })),
     });
     await send(res, response);
   };

@@ -48,6 +48,23 @@ describe('import boundaries', () => {
     expect(specifiers('src/emulator/server.ts')).toContain('./options.js');
   });
 
+  it('the request path imports only down: http/ → apollo/ and observability/ → graphql/ → shared-state/ → images/ → upstream/', () => {
+    const rank: Record<string, number> = { upstream: 1, images: 2, 'shared-state': 3, graphql: 4, apollo: 5, observability: 5, http: 6 };
+    const layerOf = (path: string): string | undefined => /^src\/([^/]+)\//.exec(path)?.[1];
+    const offending = Object.keys(rank).flatMap((layer) =>
+      sourceFiles(join(src, layer)).flatMap((file) =>
+        specifiers(file).flatMap((s) => {
+          const to = target(file, s);
+          if (to === undefined) return [];
+          const into = layerOf(to);
+          // Top-level modules (app, server, context, main) and the configuration are above every layer.
+          return into !== undefined && rank[into] !== undefined && rank[into]! <= rank[layer]! ? [] : [`${file} imports ${to}`];
+        }),
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('no layer imports the configuration: the settings types flow from the layers to src/config/, which composes them', () => {
     const layers = ['upstream', 'images', 'shared-state', 'graphql', 'apollo', 'observability', 'http', 'emulator'];
     const offending = layers.flatMap((layer) =>

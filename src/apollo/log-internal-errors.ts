@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import { isInternalError } from '../graphql/errors.js';
 import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
 

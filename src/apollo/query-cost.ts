@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
 
 // The CommonJS build, required: the ESM build imports graphql/index.mjs, a second graphql realm

@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { createResolversMap } from 'type-graphql';
-import type { Context } from '../context.js';
+import type { Context } from './context.js';
 import { userInputError } from './errors.js';
 import { IMAGE_TYPENAME } from './image/image.mapper.js';
 import { loadImageByGlobalId } from './image/load-image.js';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import type { Context } from '../context.js';
+import type { Context } from './context.js';
 import { loadImageByGlobalId } from './image/load-image.js';
 import { Node } from './relay/node.interface.js';
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
+import type { Credentials } from '../upstream/client.js';
 import type { Caller } from './caller-auth.js';
 
 /**
@@ -15,6 +16,8 @@ export interface Exchange {
   readonly path: string;
   /** Who is calling, in AK/SK mode (callers authenticated on arrival). */
   caller?: Caller;
+  /** What the request's upstream calls carry (credentials.ts); undefined: none was sent. */
+  credentials?: Credentials | undefined;
   /** The parsed JSON body of a POST to /graphql. */
   body?: unknown;
   /** The GraphQL context of this request, once Apollo built it. */

@@ -3,7 +3,7 @@ import { getOperationAST } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import type { BreakerState } from '../upstream/circuit-breaker.js';
 import type { UpstreamObserver } from '../upstream/client.js';
 

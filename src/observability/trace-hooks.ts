@@ -11,7 +11,7 @@ import {
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import type { UpstreamObserver } from '../upstream/client.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Extensions, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { inListingOrder } from '../../images/listing-order.js';
-import type { Context } from '../../context.js';
+import type { Context } from '../context.js';
 import type { ImageInfo } from '../../upstream/wire.js';
 import { ConnectionArgs } from '../relay/connection.args.js';
 import { listingBinding } from '../relay/cursor.js';

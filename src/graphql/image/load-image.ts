@@ -1,4 +1,4 @@
-import type { Context } from '../../context.js';
+import type { Context } from '../context.js';
 import { userInputError } from '../errors.js';
 import { fromGlobalId } from '../relay/global-id.js';
 import { IMAGE_TYPENAME, toImage } from './image.mapper.js';
