@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { jitExecutor } from '../src/apollo/jit-gateway.js';
 import { pino } from 'pino';
-import type { Context } from '../src/graphql/context.js';
+import { createContext } from '../src/context.js';
 import { FairGate } from '../src/images/fair-gate.js';
-import { ImageSource } from '../src/images/image-source.js';
 import { ListingCache } from '../src/images/listing-cache.js';
 import { createSchema } from '../src/schema.js';
 import { CloudImagesClient, type Credentials, type ListImagesResult } from '../src/upstream/client.js';
@@ -82,13 +81,7 @@ export async function measureFloor(emulatorUrl: string, token: string, query: st
 
   const layer = async (): Promise<string> => {
     const signal = new AbortController().signal;
-    const contextValue: Context = {
-      images: new ImageSource({ client, credentials, lane: gate.lane(8), signal, snapshots, maxSnapshotImages: 20_000 }),
-      regions: [],
-      requestId: 'floor',
-      log,
-      signal,
-    };
+    const contextValue = createContext({ client, gate, concurrency: 8, snapshots, maxSnapshotImages: 20_000, regions: [], log }, { credentials, requestId: 'floor', signal });
     const result = await execute({ document, operation, requestedName: null, variables: {}, contextValue });
     if (result.errors?.length) throw new Error(`the floor query failed: ${JSON.stringify(result.errors).slice(0, 500)}`);
     return JSON.stringify(result);

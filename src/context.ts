@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Context } from './graphql/context.js';
 import type { FairGate } from './images/fair-gate.js';
+import { ImageCatalog } from './images/image-catalog.js';
 import { ImageSource } from './images/image-source.js';
 import type { ListingCache } from './images/listing-cache.js';
 import type { CloudImagesClient, Credentials } from './upstream/client.js';
@@ -38,7 +39,7 @@ class RequestContext implements Context {
   private logger: Logger | undefined;
 
   constructor(
-    readonly images: ImageSource,
+    readonly images: ImageCatalog,
     readonly requestId: string,
     readonly signal: AbortSignal,
     readonly regions: readonly string[],
@@ -52,7 +53,7 @@ class RequestContext implements Context {
 }
 
 export function createContext(deps: ContextDeps, { credentials, requestId, signal }: RequestInfo): Context {
-  const images = new ImageSource({
+  const source = new ImageSource({
     client: deps.client,
     credentials,
     lane: deps.gate.lane(deps.concurrency),
@@ -61,5 +62,17 @@ export function createContext(deps: ContextDeps, { credentials, requestId, signa
     pages: deps.pages,
     maxSnapshotImages: deps.maxSnapshotImages,
   });
-  return new RequestContext(images, requestId, signal, deps.regions, deps.log);
+  const context: RequestContext = new RequestContext(
+    new ImageCatalog(source, {
+      // A probe cut short by the request's own end (client gone, deadline) is no failure worth a warning.
+      onProbeFailure: (error, region) => {
+        if (!signal.aborted) context.log.warn({ err: error, region }, 'the probe for more images failed; answering true');
+      },
+    }),
+    requestId,
+    signal,
+    deps.regions,
+    deps.log,
+  );
+  return context;
 }

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { ImageSource } from '../images/image-source.js';
+import type { ImageCatalog } from '../images/image-catalog.js';
 
 /** What every resolver of one GraphQL request sees. Built fresh per request (src/context.ts): nothing is shared. */
 export interface Context {
-  /** The images this request's caller can see (it holds the credentials sent upstream: nothing else does). */
-  images: ImageSource;
+  /** The images this request's caller can see (its image source holds the credentials sent upstream: nothing else does). */
+  images: ImageCatalog;
   requestId: string;
   log: Logger;
   /** Fires at the request's deadline or when its client goes away. */

@@ -144,3 +144,10 @@ export function parseWireBoolean(value: unknown): boolean | undefined {
   if (value === false || value === 'false') return false;
   return undefined;
 }
+
+/** A wire date-time: the upstream sends UTC, and a time without a zone is read as UTC, never in the server's zone; null when absent. */
+export function wireDate(value: unknown): Date | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const zoned = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+  return new Date(zoned);
+}

@@ -1,3 +1,5 @@
+import { DERIVED_FIELDS, type DerivedFilter } from '../../images/derived-filter.js';
+import type { CatalogQuery } from '../../images/image-catalog.js';
 import type { ListImagesQuery, ListingQuery } from '../../upstream/wire.js';
 import { userInputError } from '../errors.js';
 import { ImageFilter } from './image-filter.input.js';
@@ -12,7 +14,8 @@ import { VIRTUAL_ENV_TYPE_WIRE } from './virtual-env-type.enum.js';
 import type { WireEnum } from './wire-enum.js';
 
 /**
- * `ImageFilter` and `ImageSort` to the upstream's query parameters. The filter's input enums hold
+ * `ImageFilter` and `ImageSort` to what the catalog reads: the upstream's query parameters, and the
+ * filters it cannot apply (derived, applied to a snapshot). The filter's input enums hold
  * only values the upstream accepts, so GraphQL validation has refused the rest already; what the
  * schema cannot say (a support flag of `false`, `registered` with GOLD, empty or overlong text) is
  * a BAD_USER_INPUT error here, never a silent no-op, and costs no upstream call.
@@ -77,4 +80,29 @@ export function toListQuery(filter: ImageFilter | null | undefined, sort: ImageS
     sort_dir: SORT_DIRECTION_WIRE[s.direction],
   };
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as ListingQuery;
+}
+
+/** Whether a filter has a field the upstream cannot apply (for pricing, before validation). */
+export function hasDerivedFields(filter: Partial<Record<keyof DerivedFilter, unknown>> | null | undefined): boolean {
+  return !!filter && DERIVED_FIELDS.some((field) => filter[field] !== null && filter[field] !== undefined);
+}
+
+/** The derived part of a filter; undefined when it has none (the upstream can answer alone). */
+export function derivedFilterOf(filter: ImageFilter | null | undefined): DerivedFilter | undefined {
+  if (!filter) return undefined;
+  const derived: DerivedFilter = {};
+  const nameContains = textParam('nameContains', filter.nameContains);
+  if (nameContains !== undefined) derived.nameContains = nameContains;
+  const platform = textParam('platform', filter.platform);
+  if (platform !== undefined) derived.platform = platform;
+  if (filter.architecture !== null && filter.architecture !== undefined) derived.architecture = filter.architecture;
+  if (filter.hasGpu !== null && filter.hasGpu !== undefined) derived.hasGpu = filter.hasGpu;
+  if (filter.createdAfter !== null && filter.createdAfter !== undefined) derived.createdAfter = filter.createdAfter;
+  if (filter.createdBefore !== null && filter.createdBefore !== undefined) derived.createdBefore = filter.createdBefore;
+  return Object.keys(derived).length > 0 ? derived : undefined;
+}
+
+/** The listing a filter and sort ask the catalog for. */
+export function catalogQuery(filter: ImageFilter | null | undefined, sort: ImageSort | null | undefined): CatalogQuery {
+  return { listing: toListQuery(filter, sort), derived: derivedFilterOf(filter) };
 }

@@ -1,24 +1,21 @@
 import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Extensions, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
-import { inListingOrder } from '../../images/listing-order.js';
 import type { Context } from '../context.js';
-import type { ImageInfo } from '../../upstream/wire.js';
 import { ConnectionArgs } from '../relay/connection.args.js';
 import { listingBinding } from '../relay/cursor.js';
-import { lazy } from '../relay/lazy.js';
+import { cursorFor, pageCost, pageInfoOf, pageSizeOf, planPage, staleCursorError } from '../relay/pagination.js';
 import { nodeSelectsField, selectsField } from '../selects-field.js';
-import { pageCost, paginate, pageSizeOf, planPage, rowsOfList, type FetchRows } from '../relay/pagination.js';
-import { derivedFilterOf, hasDerivedFields, matchesDerived } from './derived-filter.js';
-import { countFacets, facetListing, latestActive } from './image-facets.js';
-import { ImageFacets } from './image-facets.type.js';
 import { ImageConnection, ImageEdge } from './image-connection.type.js';
+import { facetListing, toImageFacets } from './image-facets.js';
+import { ImageFacets } from './image-facets.type.js';
 import { ImageFilter } from './image-filter.input.js';
-import { toListQuery } from './image-query.js';
+import { catalogQuery, derivedFilterOf, hasDerivedFields } from './image-query.js';
 import { ImageSort } from './image-sort.input.js';
 import { toImage } from './image.mapper.js';
 import { checkImageId, loadImage } from './load-image.js';
 import { Image } from './image.type.js';
 
+/** The image queries: each maps its arguments to the catalog's (src/images/image-catalog.ts) and the catalog's answer to the schema's types. */
 @Resolver(() => Image)
 export class ImageResolver {
   @Query(() => ImageConnection, {
@@ -28,7 +25,7 @@ export class ImageResolver {
     // (a derived filter adds the snapshot's pages: see apollo/query-cost.ts).
     complexity: ({ args, childComplexity }) => pageCost(pageSizeOf(args)) + pageSizeOf(args) * childComplexity,
   })
-  // A snapshot read: a derived filter, or `totalCount` selected (the same test the resolver makes).
+  // A snapshot read: a derived filter, or `totalCount` selected (the same test the catalog makes).
   @Extensions({
     readsSnapshot: (args: { filter?: ImageFilter | null }, node: FieldNode, fragments: Record<string, FragmentDefinitionNode>) =>
       hasDerivedFields(args.filter) || nodeSelectsField(node, fragments, 'totalCount'),
@@ -37,36 +34,23 @@ export class ImageResolver {
     @Arg('region', () => String, { description: 'Region id, e.g. "cn-north-4".' }) region: string,
     @Arg('filter', () => ImageFilter, { nullable: true, description: 'What the images must match; all of them when omitted.' }) filter: ImageFilter | null,
     @Arg('sort', () => ImageSort, { nullable: true, description: 'Listing order; newest first when omitted.' }) sort: ImageSort | null,
-    @Args(() => ConnectionArgs) page: ConnectionArgs,
-    @Ctx() { images, log, signal }: Context,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { images }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ImageConnection> {
-    const listing = toListQuery(filter, sort);
-    const derived = derivedFilterOf(filter);
-    // With a count asked for, the page comes from the same snapshot, so edges and count agree.
-    const fromSnapshot = derived !== undefined || selectsField(info, 'totalCount');
+    const query = catalogQuery(filter, sort);
     // Derived filters are part of what a cursor is bound to; without one, cursors stay as they were.
-    const binding = listingBinding(derived ? [region, listing, derived] : [region, listing]);
-    const plan = planPage(page, binding);
-    const matching = lazy(async () => {
-      const all = await images.snapshot(region, listing);
-      return inListingOrder(derived ? all.filter((image) => matchesDerived(image, derived)) : [...all], listing);
+    const binding = listingBinding(query.derived ? [region, query.listing, query.derived] : [region, query.listing]);
+    const page = await images.page(region, query, planPage(args, binding), { counted: selectsField(info, 'totalCount') }).catch((error: unknown) => {
+      throw staleCursorError(error);
     });
-    const fetchRows: FetchRows<ImageInfo> = fromSnapshot
-      ? async (request) => rowsOfList(await matching(), (image) => image.id)(request)
-      : (request) => images.page(region, listing, request);
-    const { rows, cursorOf, pageInfo } = await paginate<ImageInfo>(plan, binding, fetchRows, {
-      markerOf: (raw) => raw.id,
-      // A probe cut short by the request's own end (client gone, deadline) is no failure worth a warning.
-      onProbeFailure: (error) => (signal.aborted ? undefined : log.warn({ err: error, region }, 'the probe for more images failed; answering true')),
-    });
-    const nodes = rows.map((raw) => toImage(raw, region));
-    const edges = nodes.map((node, at) => new ImageEdge(node, () => cursorOf(rows[at]!)));
+    const cursorOf = cursorFor((raw: { id: string }) => raw.id, binding);
+    const nodes = page.rows.map((raw) => toImage(raw, region));
     const connection = new ImageConnection();
-    connection.edges = edges;
     connection.nodes = nodes;
-    connection.pageInfo = pageInfo;
-    connection.count = async () => (await matching()).length;
+    connection.edges = nodes.map((node, at) => new ImageEdge(node, () => cursorOf(page.rows[at]!)));
+    connection.pageInfo = pageInfoOf(page, cursorOf);
+    connection.count = page.count;
     return connection;
   }
 
@@ -81,7 +65,7 @@ export class ImageResolver {
     @Ctx() { images }: Context,
   ): Promise<ImageFacets> {
     const { listing, facetFilters } = facetListing(filter);
-    return countFacets(await images.snapshot(region, listing), facetFilters, derivedFilterOf(filter));
+    return toImageFacets(await images.facets(region, listing, facetFilters, derivedFilterOf(filter)));
   }
 
   @Query(() => Image, {
@@ -95,9 +79,7 @@ export class ImageResolver {
     @Arg('filter', () => ImageFilter, { nullable: true, description: 'What the image must match, besides being ACTIVE.' }) filter: ImageFilter | null,
     @Ctx() { images }: Context,
   ): Promise<Image | null> {
-    const listing = toListQuery(filter, null);
-    const derived = derivedFilterOf(filter);
-    const latest = latestActive((await images.snapshot(region, listing)).filter((image) => !derived || matchesDerived(image, derived)));
+    const latest = await images.latest(region, catalogQuery(filter, null));
     return latest ? toImage(latest, region) : null;
   }
 

@@ -1,11 +1,5 @@
 import { CloudImagesError, ErrorCode } from '../../upstream/errors.js';
-
-/** The upstream sends UTC; a time without a zone is read as UTC, never in the server's zone. */
-export function wireDate(value: unknown): Date | null {
-  if (typeof value !== 'string' || value === '') return null;
-  const zoned = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
-  return new Date(zoned);
-}
+import { wireDate } from '../../upstream/wire.js';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const daysIn = (year: number, month: number): number => (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!);

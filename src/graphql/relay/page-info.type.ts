@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { Lazy } from './lazy.js';
+import type { Lazy } from '../../images/lazy.js';
 
 @ObjectType({ simpleResolvers: true, description: 'Relay page information; `hasNextPage` and `hasPreviousPage` are exact in the direction of travel.' })
 export class PageInfo {

@@ -1,38 +1,16 @@
-import { CloudImagesError, ErrorCode } from '../../upstream/errors.js';
+import { MAX_PAGE_SIZE, StaleMarker, type Page, type PagePlan } from '../../images/paging.js';
 import { userInputError } from '../errors.js';
 import type { ConnectionArgs } from './connection.args.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { lazy } from './lazy.js';
 import { PageInfo } from './page-info.type.js';
 
 /**
- * Relay cursor pagination over the upstream's limit/marker. Forward pages list in the requested
- * order after the marker; backward pages list in the reversed order after the marker and are then
- * turned back. One extra row makes `hasNextPage`/`hasPreviousPage` exact; at the upstream's maximum
- * of 500 rows there is no room for it, so a `limit=1` probe answers instead, only when selected.
+ * Relay's connection arguments over the catalog's pages (images/paging.ts): `first`/`after` page
+ * forward, `last`/`before` backward; the page size, its price, and `PageInfo` with its cursors.
  */
 
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 500;
-
-export interface PagePlan {
-  /** `forward`: `first`/`after`; `backward`: `last`/`before`. */
-  direction: 'forward' | 'backward';
-  size: number;
-  /** The marker from the cursor, if any. */
-  marker: string | undefined;
-}
-
-/** Fetches up to `limit` rows after `marker`, in the listing's order (`forward`) or against it (`backward`). */
-export type FetchRows<T> = (request: { direction: PagePlan['direction']; limit: number; marker: string | undefined }) => Promise<T[]>;
-
-export interface Page<T> {
-  /** The page's rows, in the listing's order whatever the direction of travel. */
-  rows: T[];
-  /** A row's cursor; computed only for the cursors a query selects. */
-  cursorOf: (row: T) => string;
-  pageInfo: PageInfo;
-}
+export { MAX_PAGE_SIZE };
 
 /** The page size connection arguments ask for, as far as it can be told before validation (for cost estimates). */
 export function pageSizeOf(args: { first?: unknown; last?: unknown }): number {
@@ -83,79 +61,27 @@ export function planPage(args: ConnectionArgs, binding: string): PagePlan {
 }
 
 /**
- * The upstream refuses a marker it does not know with a 400: after a cursor, that means its image
- * is gone (deleted, or no longer visible), not that the caller wrote something wrong.
+ * A cursor whose image left the listing (deleted, no longer visible, no longer matching) says so,
+ * naming its argument: the caller wrote nothing wrong, and must start again from the first page.
  */
-function staleCursor(error: unknown, plan: PagePlan): unknown {
-  if (plan.marker === undefined || !(error instanceof CloudImagesError) || error.code !== ErrorCode.BAD_USER_INPUT || error.upstream?.status !== 400) return error;
-  const argument = plan.direction === 'forward' ? 'after' : 'before';
-  return userInputError(
-    `\`${argument}\` is no longer valid: the image it points at is gone or no longer visible. Start again from the first page (without \`${argument}\`).`,
-    { argument, upstream: error.upstream },
-  );
-}
-
-export interface PaginateOptions<T> {
-  markerOf: (row: T) => string;
-  /** Told when the probe of a full page failed; `hasNextPage`/`hasPreviousPage` then answers true. */
-  onProbeFailure: (error: unknown) => void;
-}
-
-export async function paginate<T>(plan: PagePlan, binding: string, fetchRows: FetchRows<T>, { markerOf, onProbeFailure }: PaginateOptions<T>): Promise<Page<T>> {
-  const { direction } = plan;
-  const limit = Math.min(plan.size + 1, MAX_PAGE_SIZE);
-  const fetched = await fetchRows({ direction, limit, marker: plan.marker }).catch((error: unknown) => {
-    throw staleCursor(error, plan);
+export function staleCursorError(error: unknown): unknown {
+  if (!(error instanceof StaleMarker)) return error;
+  const argument = error.direction === 'forward' ? 'after' : 'before';
+  const why = error.upstream ? 'gone or no longer visible' : 'gone or no longer matches';
+  return userInputError(`\`${argument}\` is no longer valid: the image it points at is ${why}. Start again from the first page (without \`${argument}\`).`, {
+    argument,
+    ...(error.upstream ? { upstream: error.upstream } : {}),
   });
-  const taken = fetched.slice(0, plan.size);
-  const last = taken[taken.length - 1];
-  // More rows lie beyond this page in the direction of travel: the extra row says so, except on a
-  // full page of 500, which left no room for it; there a probe after the page's last row tells.
-  // A failed probe must not cost the page: "maybe more" (true) lets the client ask for it.
-  const more =
-    last !== undefined && fetched.length === plan.size && plan.size === MAX_PAGE_SIZE
-      ? lazy(() =>
-          fetchRows({ direction, limit: 1, marker: markerOf(last) }).then(
-            (next) => next.length > 0,
-            (error: unknown) => {
-              onProbeFailure(error);
-              return true;
-            },
-          ),
-        )
-      : lazy(async () => fetched.length > plan.size);
-  const reversed = direction === 'backward';
-  // Rows lie behind the starting cursor: the cursor's own row, at least.
-  const behind = lazy(async () => plan.marker !== undefined);
-  const rows = reversed ? [...taken].reverse() : taken;
-  const cursorOf = (row: T): string => encodeCursor(markerOf(row), binding);
-  const first = rows[0];
-  const end = rows[rows.length - 1];
-  const pageInfo = new PageInfo(reversed ? behind : more, reversed ? more : behind, () => (first === undefined ? null : cursorOf(first)), () => (end === undefined ? null : cursorOf(end)));
-  return { rows, cursorOf, pageInfo };
 }
 
-/**
- * FetchRows over a list held in memory (a snapshot, filtered and sorted): the same contract as the
- * upstream's limit/marker. A marker no longer in the list is a stale cursor.
- */
-export function rowsOfList<T>(rows: readonly T[], idOf: (row: T) => string): FetchRows<T> {
-  let positions: Map<string, number> | undefined;
-  const positionOf = (marker: string, direction: PagePlan['direction']): number => {
-    positions ??= new Map(rows.map((row, at) => [idOf(row), at]));
-    const at = positions.get(marker);
-    if (at === undefined) {
-      const argument = direction === 'forward' ? 'after' : 'before';
-      throw userInputError(`\`${argument}\` is no longer valid: the image it points at is gone or no longer matches. Start again from the first page (without \`${argument}\`).`, { argument });
-    }
-    return at;
-  };
-  return async ({ direction, limit, marker }) => {
-    if (direction === 'forward') {
-      const start = marker === undefined ? 0 : positionOf(marker, direction) + 1;
-      return rows.slice(start, start + limit);
-    }
-    const end = marker === undefined ? rows.length : positionOf(marker, direction);
-    return rows.slice(Math.max(0, end - limit), end).reverse();
-  };
+/** A page's `PageInfo`, its cursors encoded only when selected. */
+export function pageInfoOf<T>(page: Page<T>, cursorOf: (row: T) => string): PageInfo {
+  const first = page.rows[0];
+  const last = page.rows[page.rows.length - 1];
+  return new PageInfo(page.hasNext, page.hasPrevious, () => (first === undefined ? null : cursorOf(first)), () => (last === undefined ? null : cursorOf(last)));
+}
+
+/** A cursor of a row of one listing. */
+export function cursorFor<T>(markerOf: (row: T) => string, binding: string): (row: T) => string {
+  return (row) => encodeCursor(markerOf(row), binding);
 }
