@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from './http/loopback-host.js';
 import { isValidRegion } from './upstream/wire.js';
 
 /** The only reader of `process.env`: everything else receives typed, validated settings. */
@@ -370,8 +371,6 @@ const id = (name: string) =>
     .trim()
     .regex(/^[0-9A-Za-z_-]{1,64}$/, `${name} must be an id of letters, digits, - and _`);
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 const jwksUrl = z
   .string()
   .trim()
@@ -381,7 +380,7 @@ const jwksUrl = z
       ctx.addIssue({ code: 'custom', message: 'AUTH_JWKS_URL must be an absolute URL' });
       return z.NEVER;
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
       ctx.addIssue({ code: 'custom', message: 'AUTH_JWKS_URL must use https (plain http only on a loopback address)' });
       return z.NEVER;
     }

@@ -10,6 +10,7 @@ import {
   type RemoteJWKSet,
 } from 'jose';
 import { CallerAuthUnavailableError } from './jwt-refusals.js';
+import { isLoopbackHost } from './loopback-host.js';
 
 /**
  * The identity provider's signing keys, as the verifier asks for them (one key for a token's
@@ -38,10 +39,6 @@ export interface KeySetOptions {
 }
 
 export type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
 
 export class JwtKeySet {
   private readonly remote: RemoteJWKSet;
