@@ -9,8 +9,11 @@ import { CallerAuthError, refusal } from './jwt-refusals.js';
  * (jwt-refusals.ts).
  */
 
-/** Asymmetric signatures only: no `none`, no HMAC (an HS256 token "signed" with the public key is refused). */
-export const ACCEPTED_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+/**
+ * Asymmetric signatures only: no `none`, no HMAC (an HS256 token "signed" with the public key is refused).
+ * `Ed25519` is RFC 9864's fully-specified name for what `EdDSA` names with the key's curve; providers move to it.
+ */
+export const ACCEPTED_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 /** A caller a valid JWT stands for. */
 export interface JwtCaller {
