@@ -141,6 +141,14 @@ describe('credentials: token mode and AK/SK mode', () => {
     expect(loadConfig({ ...AKSK, AUTH_MODE: 'none' }).callerAuth).toEqual({ jwt: undefined, apiKeys: [], mode: 'none' });
   });
 
+  it('takes a plain-http AUTH_JWKS_URL on any loopback host (127.0.0.0/8, [::1], localhost: src/http/loopback-host.ts) and nowhere else', () => {
+    const jwksUrlOf = (url: string): string | undefined => loadConfig({ ...AKSK, AUTH_JWKS_URL: url, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }).callerAuth?.jwt?.jwksUrl;
+    for (const url of ['http://127.1.2.3/jwks', 'http://127.255.255.254:8080/jwks', 'http://[::1]:8080/jwks', 'http://localhost:8080/jwks']) expect(jwksUrlOf(url)).toBe(url);
+    for (const url of ['http://10.0.0.1/jwks', 'http://128.0.0.1/jwks', 'http://127.0.0.1.nip.io/jwks']) {
+      expect(problemsOf(() => jwksUrlOf(url))).toEqual(['AUTH_JWKS_URL must use https (plain http only on a loopback address)']);
+    }
+  });
+
   it('needs no AUTH_* for a tool that serves no callers (npm run contract-check)', () => {
     expect(loadConfig({ ...AKSK }, { servesCallers: false })).toMatchObject({ upstream: { credentials: { aksk: { ak: AKSK.HUAWEICLOUD_SDK_AK } } }, callerAuth: { jwt: undefined, apiKeys: [], mode: 'required' } });
   });

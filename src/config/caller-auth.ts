@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { CallerAuthOptions } from '../http/caller-auth.js';
+import { isLoopbackHost } from '../http/loopback-host.js';
 import { ConfigError, readVariables, urlOf, type Env } from './values.js';
 
 /** Who may call /graphql in AK/SK mode (in token mode a caller's own IAM token is its credential, and AUTH_* are refused). */
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 const jwksUrl = z
   .string()
@@ -15,7 +14,7 @@ const jwksUrl = z
       ctx.addIssue({ code: 'custom', message: 'AUTH_JWKS_URL must be an absolute URL' });
       return z.NEVER;
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
       ctx.addIssue({ code: 'custom', message: 'AUTH_JWKS_URL must use https (plain http only on a loopback address)' });
       return z.NEVER;
     }

@@ -2,9 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { sendError, type Exchange } from './exchange.js';
-import { CallerAuthError, CallerAuthUnavailableError, JwtVerifier, type JwtCaller, type JwtOptions } from './jwt-verifier.js';
+import { CallerAuthError, CallerAuthUnavailableError } from './jwt-refusals.js';
+import { JwtVerifier, type JwtCaller, type JwtOptions } from './jwt-verifier.js';
 
-export { ACCEPTED_ALGORITHMS, CallerAuthError, CallerAuthUnavailableError, type JwtOptions } from './jwt-verifier.js';
+export { CallerAuthError, CallerAuthUnavailableError } from './jwt-refusals.js';
+export { ACCEPTED_ALGORITHMS, type JwtOptions } from './jwt-verifier.js';
 
 /**
  * Who may call `/graphql` (issue 10). In AK/SK mode the cloud credentials are the server's own, so
@@ -26,14 +28,8 @@ export { ACCEPTED_ALGORITHMS, CallerAuthError, CallerAuthUnavailableError, type 
  * Refusals are `CallerAuthError` (HTTP 401, UNAUTHENTICATED) with a message that says what is wrong
  * and never echoes the token or key. The identity provider's key set being unreachable is not the
  * caller's fault: `CallerAuthUnavailableError` (HTTP 503, UPSTREAM_UNAVAILABLE, `Retry-After`).
- *
- * The key set: jose's remote set (fetched on first use, shared by all requests in flight, kept
- * `cacheMaxAgeMs`, refetched when a token names an unknown key id, at most once per `cooldownMs`,
- * so rotation is followed). On top of it: when a refetch fails, the last good set keeps serving
- * for up to `staleIfErrorMs` after it was fetched (an identity provider blip does not lock everyone
- * out), and for `failureBackoffMs` after a failed fetch no new fetch is tried (requests are not held
- * for a timeout each, the provider is not hammered). A token whose key id the stale set does not
- * know is then 503, not 401: the set could not be refreshed, so the key may well be real.
+ * A JWT is checked by jwt-verifier.ts, against the key set of jwt-key-set.ts (cache, rotation,
+ * stale-if-error, back-off); jwt-refusals.ts says what a refused caller is told.
  */
 
 export interface CallerAuthOptions {

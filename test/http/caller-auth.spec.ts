@@ -167,6 +167,33 @@ describe('bearer JWTs', () => {
     }
   });
 
+  it("accepts Ed25519 (RFC 9864's fully-specified name) as well as EdDSA, each from a key published for it or from one published without alg", async () => {
+    const [eddsa, ed25519] = await Promise.all([makeKey('EdDSA', 'ed-eddsa'), makeKey('Ed25519', 'ed-25519')]);
+    const bare: JWK = { ...(await exportJWK(eddsa.publicKey)), kid: 'ed-bare' };
+    const server = await startJwks([eddsa.jwk, ed25519.jwk, bare]);
+    try {
+      expect([eddsa.jwk, ed25519.jwk].map((jwk) => [jwk.kty, jwk.crv, jwk.alg])).toEqual([
+        ['OKP', 'Ed25519', 'EdDSA'],
+        ['OKP', 'Ed25519', 'Ed25519'],
+      ]);
+      const own = auth({ jwt: jwtOptions(server) });
+      const accepted = async (key: TestKey, kid?: string): Promise<void> => {
+        const token = await sign(key, { kid, claims: { sub: `${key.alg}-${kid ?? key.kid}` } });
+        expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg: key.alg, kid: kid ?? key.kid });
+        await expect(own.authenticate(bearer(token))).resolves.toEqual({ kind: 'jwt', subject: `${key.alg}-${kid ?? key.kid}` });
+      };
+      await accepted(eddsa);
+      await accepted(ed25519);
+      // The key without alg serves either name; its private half signs as both.
+      await accepted(eddsa, 'ed-bare');
+      await accepted({ ...eddsa, alg: 'Ed25519' }, 'ed-bare');
+      // A published alg is binding: an Ed25519 token finds no key under a kid published for EdDSA.
+      await expect401(own.authenticate(bearer(await sign({ ...eddsa, alg: 'Ed25519' }))), /signing key is unknown/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('accepts the Bearer scheme in any case', async () => {
     await expect(callers.authenticate({ authorization: `bearer ${await sign(rsa)}` })).resolves.toMatchObject({ kind: 'jwt' });
   });
