@@ -94,34 +94,38 @@ export class ImageSource {
   /**
    * Every image of a listing (its upstream filters; in the upstream's default order, whatever the
    * sort asked for), from a snapshot of at most SNAPSHOT_TTL_MS: walked in pages of 500 when there
-   * is none, one walk for concurrent readers. The walk is not cancelled with this request: other
-   * requests may be waiting for it.
+   * is none, one walk for concurrent readers. This request leaves at its own deadline (or when its
+   * client goes); the walk goes on while another reader waits for it, and stops when none does.
    */
   snapshot(region: string, listing: ListingQuery): Promise<ImageInfo[]> {
     const { client, credentials, lane, snapshots, maxSnapshotImages, signal } = this.options;
     const { sort_key: _key, sort_dir: _dir, ...filters } = listing;
     const first: ListImagesQuery = { ...filters, sort_key: 'created_at', sort_dir: 'desc', limit: SNAPSHOT_PAGE };
     const key = `${callerKey(credentials)}\n${client.listUrl(region, first).href}`;
-    const read = snapshots.read(key, async (): Promise<Walked> => {
-      const images: ImageInfo[] = [];
-      let bytes = 0;
-      for (let marker: string | undefined; ; ) {
-        const url = client.listUrl(region, marker === undefined ? first : { ...first, marker });
-        const { images: page, bytes: pageBytes } = await lane.run(() => this.counted(() => client.fetchList(credentials, url)));
-        images.push(...page);
-        bytes += pageBytes;
-        if (images.length > maxSnapshotImages) {
-          throw new SnapshotRefused(
-            ErrorCode.BAD_USER_INPUT,
-            `This listing of ${region} has more than ${maxSnapshotImages} images (SNAPSHOT_MAX_IMAGES), too many to search, count or facet here. Narrow it with filters the image service applies itself (imageType, osType, status, visibility, name, support).`,
-          );
+    return snapshots.read(
+      key,
+      async ({ signal: wanted, grew }): Promise<Walked> => {
+        const images: ImageInfo[] = [];
+        let bytes = 0;
+        for (let marker: string | undefined; ; ) {
+          const url = client.listUrl(region, marker === undefined ? first : { ...first, marker });
+          const { images: page, bytes: pageBytes } = await lane.run(() => this.counted(() => client.fetchList(credentials, url, wanted)), wanted);
+          images.push(...page);
+          bytes += pageBytes;
+          grew(pageBytes);
+          if (images.length > maxSnapshotImages) {
+            throw new SnapshotRefused(
+              ErrorCode.BAD_USER_INPUT,
+              `This listing of ${region} has more than ${maxSnapshotImages} images (SNAPSHOT_MAX_IMAGES), too many to search, count or facet here. Narrow it with filters the image service applies itself (imageType, osType, status, visibility, name, support).`,
+            );
+          }
+          if (page.length < SNAPSHOT_PAGE) return { images, bytes };
+          marker = page[page.length - 1]!.id;
         }
-        if (page.length < SNAPSHOT_PAGE) return { images, bytes };
-        marker = page[page.length - 1]!.id;
-      }
-    }, (error) => error instanceof SnapshotRefused);
-    // The walk goes on for the other readers; this request leaves at its own deadline (or when its client goes).
-    return untilAborted(read, signal);
+      },
+      (error) => error instanceof SnapshotRefused,
+      signal,
+    );
   }
 
   private async fetchImage({ region, imageId }: ImageKey): Promise<ImageInfo | null> {
@@ -138,8 +142,8 @@ export class ImageSource {
   /**
    * One upstream call per distinct URL in this request; with the page cache, one per URL and
    * caller while the cached page lives (on any instance sharing REDIS_URL). A cached call is
-   * shared with other requests, so it does not listen to this one's signal; this request still
-   * leaves at its own deadline.
+   * shared with other requests: this request leaves at its own deadline, and the call stops when
+   * no request waits for it.
    */
   private list(region: string, query: ListImagesQuery): Promise<ImageInfo[]> {
     const { client, credentials, lane, signal, pages } = this.options;
@@ -147,10 +151,7 @@ export class ImageSource {
     let call = this.calls.get(url.href);
     if (!call) {
       call = pages
-        ? untilAborted(
-            pages.read(`${callerKey(credentials)}\n${url.href}`, () => lane.run(() => this.counted(() => client.fetchList(credentials, url)))),
-            signal,
-          )
+        ? pages.read(`${callerKey(credentials)}\n${url.href}`, ({ signal: wanted }) => lane.run(() => this.counted(() => client.fetchList(credentials, url, wanted)), wanted), undefined, signal)
         : lane.run(() => this.counted(() => client.fetchList(credentials, url, signal)), signal).then(({ images }) => images);
       this.calls.set(url.href, call);
     }
@@ -167,21 +168,3 @@ function callerKey(credentials: Credentials | undefined): string {
 
 /** A listing too large to snapshot: remembered for the snapshot TTL, so it is not walked again by every request. */
 export class SnapshotRefused extends CloudImagesError {}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

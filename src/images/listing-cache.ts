@@ -1,4 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ClientGone } from '../upstream/errors.js';
 import type { ImageInfo } from '../upstream/wire.js';
 
 /**
@@ -7,14 +9,14 @@ import type { ImageInfo } from '../upstream/wire.js';
  * pass-through listings. Process-wide, but every key starts with a digest of the caller's
  * credentials, so no caller ever reads another's. A listing lives `ttlMs`; together they hold at
  * most `maxBytes` (their upstream bytes plus ENTRY_OVERHEAD each; the least recently used go
- * first, expired ones are swept); concurrent reads of one key share one walk.
+ * first, expired ones are swept; walks in progress count toward the bound too); concurrent reads of
+ * one key share one walk, which stops when every reader waiting for it has left.
  * With a shared tier (Redis, REDIS_URL) a miss looks there before walking, a walk is written there
  * before its readers get it, and an instance that finds another one walking the same key (its
  * claim, renewed while it walks) waits for that result instead, as long as the claim is held (at
  * most `maxWaitMs`); when that walk ends with nothing shared (it failed, or its listing was too
- * large for the tier), the waiters walk at once, in parallel, not one after another. Written here
- * because the bound is in bytes of upstream data, which lru-cache would need to be told anyway, and
- * the coalescing is most of the logic.
+ * large for the tier), the waiters walk at once, in parallel, not one after another. The bounded
+ * store is lru-cache's; the coalescing of walks and the protocol between instances are this file's.
  */
 
 export interface ListingCacheOptions {
@@ -71,22 +73,34 @@ export interface Walked {
 
 const MAX_REFUSALS = 1000;
 
-interface Entry extends Walked {
-  expiresAt: number;
-}
-
 /** A listing with what is left of its TTL (from a walk here, or from the shared tier). */
 export interface Loaded extends Walked {
   ttlMs: number;
 }
 
+/** What a walk is given: a signal that fires when every reader waiting for it has left, and where it reports the bytes it holds so far. */
+export interface WalkJob {
+  signal: AbortSignal;
+  /** The walk holds `bytes` more (a page read): walks in progress count toward the memory bound. */
+  grew(bytes: number): void;
+}
+
+/** One walk in progress: its readers, its result, and what it holds so far. */
+interface Walking {
+  result: Promise<ImageInfo[]>;
+  readers: number;
+  bytes: number;
+  controller: AbortController;
+}
+
 export class ListingCache {
-  /** In order of last use: the first is the least recently used. */
-  private readonly entries = new Map<string, Entry>();
-  private readonly walking = new Map<string, Promise<ImageInfo[]>>();
+  /** Kept listings, least recently used first out, each for its TTL, together at most `maxBytes` (lru-cache). */
+  private readonly entries: LRUCache<string, Walked>;
+  private readonly walking = new Map<string, Walking>();
   /** Walks that failed in a way worth remembering (a listing too large), until the TTL passes. */
-  private readonly refused = new Map<string, { error: unknown; until: number }>();
-  private bytes = 0;
+  private readonly refused: LRUCache<string, { error: unknown }>;
+  /** Bytes the walks in progress hold. */
+  private walkingBytes = 0;
   private swept = 0;
   /**
    * Reads served from memory, reads that were not (each of those waits for a load), loads served by
@@ -102,50 +116,100 @@ export class ListingCache {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.options = { ...options, shared: options.shared && forgiving(options.shared) };
+    // ttlResolution 0: the clock is read at each check (lru-cache would otherwise keep one reading for a millisecond by a timer).
+    const perf = { now };
+    this.entries = new LRUCache<string, Walked>({
+      // lru-cache needs a positive bound; a cache of 0 bytes keeps nothing (every listing is larger).
+      maxSize: Math.max(1, options.maxBytes),
+      sizeCalculation: (walked, key) => walked.bytes + ENTRY_OVERHEAD + 2 * key.length,
+      perf,
+      ttlResolution: 0,
+    });
+    this.refused = new LRUCache({ max: MAX_REFUSALS, perf, ttlResolution: 0 });
   }
 
   /**
-   * The snapshot under `key`, walked by `walk` when there is none fresh (one walk for concurrent
-   * readers). A walk that fails with an error `remember` accepts fails every read for the TTL.
+   * The listing under `key`, walked by `walk` when there is none fresh (one walk for concurrent
+   * readers). A walk that fails with an error `remember` accepts fails every read for the TTL. A
+   * reader with a `signal` leaves when it fires (rejecting with its reason); when every reader has
+   * left, the walk's own signal fires, and it stops.
    */
-  read(key: string, walk: () => Promise<Walked>, remember: (error: unknown) => boolean = () => false): Promise<ImageInfo[]> {
+  read(key: string, walk: (job: WalkJob) => Promise<Walked>, remember: (error: unknown) => boolean = () => false, signal?: AbortSignal): Promise<ImageInfo[]> {
     const refusal = this.refused.get(key);
-    if (refusal && refusal.until > this.now()) return Promise.reject(refusal.error);
-    if (refusal) this.refused.delete(key);
+    if (refusal) return Promise.reject(refusal.error);
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > this.now()) {
+    if (entry) {
       this.counts.hits++;
-      this.entries.delete(key);
-      this.entries.set(key, entry);
       return Promise.resolve(entry.images);
     }
-    if (entry) this.drop(key);
     this.counts.misses++;
-    let pending = this.walking.get(key);
-    if (!pending) {
-      pending = this.load(key, walk).then(
-        (loaded) => {
-          this.walking.delete(key);
-          this.keep(key, loaded);
-          return loaded.images;
-        },
-        (error: unknown) => {
-          this.walking.delete(key);
-          if (remember(error) && this.options.ttlMs > 0) {
-            // Bounded like the snapshots: the oldest refusal goes first.
-            if (this.refused.size >= MAX_REFUSALS) this.refused.delete(this.refused.keys().next().value!);
-            this.refused.set(key, { error, until: this.now() + this.options.ttlMs });
-          }
-          throw error;
-        },
-      );
-      this.walking.set(key, pending);
-    }
-    return pending;
+    const walking = this.walking.get(key) ?? this.start(key, walk, remember);
+    return this.join(walking, signal);
   }
 
   get size(): { snapshots: number; bytes: number } {
-    return { snapshots: this.entries.size, bytes: this.bytes };
+    this.purgeExpired();
+    return { snapshots: this.entries.size, bytes: this.entries.calculatedSize + this.walkingBytes };
+  }
+
+  private start(key: string, walk: (job: WalkJob) => Promise<Walked>, remember: (error: unknown) => boolean): Walking {
+    const controller = new AbortController();
+    const walking: Walking = { readers: 0, bytes: 0, controller, result: Promise.resolve([]) };
+    const job: WalkJob = {
+      signal: controller.signal,
+      grew: (bytes) => {
+        walking.bytes += bytes;
+        this.walkingBytes += bytes;
+        this.makeRoom();
+      },
+    };
+    const done = (): void => {
+      this.walking.delete(key);
+      this.walkingBytes -= walking.bytes;
+    };
+    walking.result = this.load(key, () => walk(job)).then(
+      (loaded) => {
+        done();
+        this.keep(key, loaded);
+        return loaded.images;
+      },
+      (error: unknown) => {
+        done();
+        if (remember(error) && this.options.ttlMs > 0) this.refused.set(key, { error }, { ttl: this.options.ttlMs });
+        throw error;
+      },
+    );
+    this.walking.set(key, walking);
+    return walking;
+  }
+
+  /** One more reader of a walk, who leaves at its signal; the last to leave stops the walk. */
+  private join(walking: Walking, signal: AbortSignal | undefined): Promise<ImageInfo[]> {
+    if (!signal) {
+      // A reader that cannot leave keeps the walk wanted to its end.
+      walking.readers = Infinity;
+      return walking.result;
+    }
+    if (signal.aborted) return Promise.reject(signal.reason);
+    walking.readers++;
+    return new Promise<ImageInfo[]>((resolve, reject) => {
+      const leave = (): void => {
+        reject(signal.reason);
+        // No one waits any more: stopped like a call whose client went away (no upstream outage).
+        if (--walking.readers === 0) walking.controller.abort(new ClientGone());
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      walking.result.then(
+        (images) => {
+          signal.removeEventListener('abort', leave);
+          resolve(images);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', leave);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** From the shared tier when it has the listing (or another instance is walking it), else walked here. */
@@ -214,31 +278,27 @@ export class ListingCache {
   }
 
   private keep(key: string, loaded: Loaded): void {
-    const now = this.now();
-    if (now - this.swept >= SWEEP_EVERY_MS) this.sweep(now);
-    const bytes = loaded.bytes + ENTRY_OVERHEAD + 2 * key.length;
-    // One listing larger than the whole bound is served to its readers but not kept.
-    this.drop(key);
-    if (loaded.ttlMs <= 0 || bytes > this.options.maxBytes) return;
-    this.entries.set(key, { images: loaded.images, bytes, expiresAt: now + loaded.ttlMs });
-    this.bytes += bytes;
-    for (const [oldest] of this.entries) {
-      if (this.bytes <= this.options.maxBytes) break;
-      this.drop(oldest);
+    this.purgeExpired();
+    // One listing larger than the whole bound is served to its readers but not kept (lru-cache does not store it).
+    if (loaded.ttlMs <= 0 || loaded.bytes + ENTRY_OVERHEAD + 2 * key.length > this.options.maxBytes) {
+      this.entries.delete(key);
+      return;
     }
+    this.entries.set(key, { images: loaded.images, bytes: loaded.bytes }, { ttl: loaded.ttlMs });
+    this.makeRoom();
   }
 
-  /** Drops every expired entry (a key read again drops its own; this catches the ones never read again). */
-  private sweep(now: number): void {
+  /** The least recently used listings go while the kept ones and the walks in progress hold more than the bound. */
+  private makeRoom(): void {
+    while (this.entries.size > 0 && this.entries.calculatedSize + this.walkingBytes > this.options.maxBytes) this.entries.pop();
+  }
+
+  /** Drops expired listings at most once per SWEEP_EVERY_MS (a key read again drops its own; this catches the ones never read again). */
+  private purgeExpired(): void {
+    const now = this.now();
+    if (now - this.swept < SWEEP_EVERY_MS) return;
     this.swept = now;
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.drop(key);
-  }
-
-  private drop(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
+    this.entries.purgeStale();
   }
 }
 
