@@ -3,12 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ListCloudImagesResponse } from '../upstream/wire.js';
-import { AkskVerifier, checkAccessKeys, isSignedRequest } from './aksk.js';
+import { AkskVerifier, isSignedRequest } from './aksk.js';
 import { buildCatalog, type Catalog } from './catalog.js';
 import { FaultPlan, type FaultKind } from './faults.js';
 import { listImages } from './listing.js';
 import {
   DEFAULT_EMULATOR_HOST,
+  DEFAULT_EMULATOR_PORT,
   DEFAULT_EMULATOR_SEED,
   DEMO_ACCESS_KEYS,
   DEMO_TENANTS,
@@ -18,6 +19,7 @@ import {
   type EmulatorOptions,
   type Tenant,
 } from './options.js';
+import { checkEmulatorOptions } from './settings.js';
 
 export type { AccessKey, EmulatorFaults, EmulatorOptions, Tenant } from './options.js';
 
@@ -93,10 +95,10 @@ export class Emulator {
 
   /** Starts listening (on loopback by default); every option missing or `undefined` takes its default (see `EmulatorOptions`). */
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
+    checkEmulatorOptions(options);
     const tenants = options.tenants ?? DEMO_TENANTS;
     // The demo key goes with its demo tenant: with tenants of other projects there is none by default.
     const accessKeys = options.aksk ?? DEMO_ACCESS_KEYS.filter((key) => tenants.some((t) => t.projectId === key.projectId));
-    checkAccessKeys(accessKeys, tenants);
     const seed = options.seed ?? DEFAULT_EMULATOR_SEED;
     // Knobs given as undefined keep their default (FaultPlan.update skips them).
     const faults = new FaultPlan(defaultEmulatorFaults(), seed);
@@ -113,7 +115,7 @@ export class Emulator {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? DEFAULT_EMULATOR_HOST, () => {
+      server.listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? DEFAULT_EMULATOR_HOST, () => {
         server.off('error', reject);
         resolve();
       });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ const children: ChildProcess[] = [];
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'emulator-cli-'));
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  // Its one package (zod, for the settings) resolves from here.
+  symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
   writeFileSync(
     join(out, 'tsconfig.json'),
     JSON.stringify({
