@@ -1,43 +1,8 @@
 import { z } from 'zod';
+import { embeddedEmulatorOptions, type EmbeddedEmulatorOptions } from './emulator/settings.js';
 import { isValidRegion } from './upstream/wire.js';
 
 /** The only reader of `process.env`: everything else receives typed, validated settings. */
-
-/** A token the embedded emulator accepts, and the project it stands for. */
-export interface EmulatorTenant {
-  token: string;
-  projectId: string;
-}
-
-/** An access key pair the embedded emulator accepts on AK/SK-signed requests, and the project it stands for. */
-export interface EmulatorAccessKey {
-  ak: string;
-  sk: string;
-  projectId: string;
-}
-
-/**
- * What EMULATOR_* change about the embedded emulator: `undefined` (or a missing knob) leaves the
- * emulator's own default; the defaults (demo tenants, data seed, no faults) live in src/emulator/,
- * which the product path does not import. Structurally an `EmulatorOptions` of src/emulator/.
- */
-export interface EmulatorOverrides {
-  /** EMULATOR_PORT, else 0: a free loopback port. */
-  port: number;
-  tenants?: EmulatorTenant[] | undefined;
-  /** EMULATOR_AKSK; unset: the emulator's demo key (with its demo tenants). */
-  aksk?: EmulatorAccessKey[] | undefined;
-  seed?: number | undefined;
-  faults: {
-    latencyMs?: number | undefined;
-    errorRate?: number | undefined;
-    throttleEvery?: number | undefined;
-    throttleBurst?: number | undefined;
-    retryAfterSeconds?: number | undefined;
-    malformedRate?: number | undefined;
-    failImageIds?: string[] | undefined;
-  };
-}
 
 export interface UpstreamConfig {
   /** Base URL; undefined means the embedded emulator. */
@@ -176,7 +141,8 @@ export interface Config {
   upstreamAuth: UpstreamAuth;
   /** Undefined in token mode. */
   callerAuth: CallerAuthConfig | undefined;
-  emulator: EmulatorOverrides;
+  /** EMULATOR_*: what differs from the embedded emulator's defaults (src/emulator/options.ts), and its port (EMULATOR_PORT, else a free one). */
+  emulator: EmbeddedEmulatorOptions;
   /** CONTRACT_CHECK_TOKEN: the IAM token `npm run contract-check` calls CLOUDIMAGES_ENDPOINT with; the server never reads it. */
   contractCheckToken?: string | undefined;
   /** OpenTelemetry traces (the standard OTEL_* variables); exporter `none`: off. */
@@ -264,64 +230,6 @@ const endpoint = z
     }
     return url.toString().replace(/\/+$/, '');
   });
-
-/**
- * A comma-separated list of colon-separated entries (`token:projectId`, `ak:sk:projectId`), none
- * repeating its key. Messages name the entry's position, never its text (an entry may hold a secret).
- */
-function colonList<T>(spec: { variable: string; shape: string; unit: 'pair' | 'triple'; pattern: RegExp; build: (parts: string[]) => T; key: (entry: T) => string; keyName: string }) {
-  return z
-    .string()
-    .trim()
-    .transform((value, ctx) => {
-      const list: T[] = [];
-      for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-        const match = spec.pattern.exec(entry);
-        if (!match) {
-          ctx.addIssue({ code: 'custom', message: `${spec.variable} must be ${spec.shape} ${spec.unit}s separated by commas (entry ${list.length + 1} is not)` });
-          return z.NEVER;
-        }
-        list.push(spec.build(match.slice(1)));
-      }
-      if (list.length === 0) {
-        ctx.addIssue({ code: 'custom', message: `${spec.variable} must name at least one ${spec.shape} ${spec.unit}` });
-        return z.NEVER;
-      }
-      if (new Set(list.map(spec.key)).size !== list.length) {
-        ctx.addIssue({ code: 'custom', message: `${spec.variable} must not repeat ${spec.keyName}` });
-        return z.NEVER;
-      }
-      return list;
-    });
-}
-
-const tenants = colonList<EmulatorTenant>({
-  variable: 'EMULATOR_TENANTS',
-  shape: 'token:projectId',
-  unit: 'pair',
-  pattern: /^([^:\s]+):([0-9A-Za-z_-]+)$/,
-  build: ([token, projectId]) => ({ token: token!, projectId: projectId! }),
-  key: (tenant) => tenant.token,
-  keyName: 'a token',
-});
-
-/** EMULATOR_AKSK: `ak:sk:projectId,...`. */
-const accessKeys = colonList<EmulatorAccessKey>({
-  variable: 'EMULATOR_AKSK',
-  shape: 'ak:sk:projectId',
-  unit: 'triple',
-  pattern: /^([^:\s]+):([^:\s]+):([0-9A-Za-z_-]+)$/,
-  build: ([ak, sk, projectId]) => ({ ak: ak!, sk: sk!, projectId: projectId! }),
-  key: (key) => key.ak,
-  keyName: 'an access key',
-});
-
-/** Each EMULATOR_AKSK key must map to a project of EMULATOR_TENANTS, when both are set (else the emulator checks against its demo tenants at start-up). */
-function emulatorKeyProblem(keys: EmulatorAccessKey[] | undefined, tenants: EmulatorTenant[] | undefined): string | undefined {
-  if (!keys || !tenants) return undefined;
-  const stray = keys.find((k) => !tenants.some((t) => t.projectId === k.projectId));
-  return stray && `EMULATOR_AKSK: access key ${stray.ak} maps to project ${stray.projectId}, which is none of the EMULATOR_TENANTS projects`;
-}
 
 const bool = (name: string) =>
   z
@@ -417,10 +325,6 @@ const redisUrl = z
   .trim()
   .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
 
-const idList = z
-  .string()
-  .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean));
-
 const otlpEndpoint = (name: string) =>
   z
     .string()
@@ -509,17 +413,6 @@ const schema = z.object({
   MAX_QUERY_ALIASES: int('MAX_QUERY_ALIASES', 0, 1000).optional(),
   MAX_QUERY_DIRECTIVES: int('MAX_QUERY_DIRECTIVES', 0, 1000).optional(),
   MAX_QUERY_TOKENS: int('MAX_QUERY_TOKENS', 10, 100_000).optional(),
-  EMULATOR_PORT: port('EMULATOR_PORT').optional(),
-  EMULATOR_TENANTS: tenants.optional(),
-  EMULATOR_AKSK: accessKeys.optional(),
-  EMULATOR_SEED: int('EMULATOR_SEED', 0, 2 ** 32 - 1).optional(),
-  EMULATOR_LATENCY_MS: int('EMULATOR_LATENCY_MS', 0, 60_000).optional(),
-  EMULATOR_ERROR_RATE: rate('EMULATOR_ERROR_RATE').optional(),
-  EMULATOR_THROTTLE_EVERY: int('EMULATOR_THROTTLE_EVERY', 0, 1_000_000).optional(),
-  EMULATOR_THROTTLE_BURST: int('EMULATOR_THROTTLE_BURST', 0, 1_000_000).optional(),
-  EMULATOR_RETRY_AFTER_S: int('EMULATOR_RETRY_AFTER_S', 0, 3600).optional(),
-  EMULATOR_MALFORMED_RATE: rate('EMULATOR_MALFORMED_RATE').optional(),
-  EMULATOR_FAIL_IMAGE_IDS: idList.optional(),
   OTEL_SDK_DISABLED: bool('OTEL_SDK_DISABLED').optional(),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none'], { message: 'OTEL_TRACES_EXPORTER must be otlp, console or none' }).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint('OTEL_EXPORTER_OTLP_ENDPOINT').optional(),
@@ -627,12 +520,12 @@ export interface LoadOptions {
 export function loadConfig(env: Env = process.env, { servesCallers = true }: LoadOptions = {}): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  // EMULATOR_* are the emulator's settings, read by its own rules (src/emulator/settings.ts).
+  const emulator = embeddedEmulatorOptions(present);
+  if (!parsed.success || !emulator.ok) {
+    throw new ConfigError([...(parsed.error?.issues.map((issue) => issue.message) ?? []), ...(emulator.ok ? [] : emulator.problems)]);
   }
   const e = parsed.data;
-  const keyProblem = emulatorKeyProblem(e.EMULATOR_AKSK, e.EMULATOR_TENANTS);
-  if (keyProblem) throw new ConfigError([keyProblem]);
   const upstreamAuth = upstreamAuthFrom(e);
   const callerAuth = callerAuthFrom(e, upstreamAuth, servesCallers);
   const production = e.NODE_ENV === 'production';
@@ -686,20 +579,6 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
       breakerOpenMs: e.BREAKER_OPEN_MS ?? 10_000,
       requestDeadlineMs: e.REQUEST_DEADLINE_MS ?? 25_000,
     },
-    emulator: {
-      port: e.EMULATOR_PORT ?? 0,
-      tenants: e.EMULATOR_TENANTS,
-      aksk: e.EMULATOR_AKSK,
-      seed: e.EMULATOR_SEED,
-      faults: {
-        latencyMs: e.EMULATOR_LATENCY_MS,
-        errorRate: e.EMULATOR_ERROR_RATE,
-        throttleEvery: e.EMULATOR_THROTTLE_EVERY,
-        throttleBurst: e.EMULATOR_THROTTLE_BURST,
-        retryAfterSeconds: e.EMULATOR_RETRY_AFTER_S,
-        malformedRate: e.EMULATOR_MALFORMED_RATE,
-        failImageIds: e.EMULATOR_FAIL_IMAGE_IDS,
-      },
-    },
+    emulator: emulator.options,
   };
 }
