@@ -25,6 +25,11 @@ The upstream image API emulator alone, on loopback, for curl and frontend work.
   --malformed-rate <r>       share 0..1 of 200 answers whose JSON is cut short (default 0)
   --fail-image-ids <a,b>     image ids whose ?id= lookups always answer 500
   -h, --help                 this text
+
+Each setting may come from the environment instead, a flag winning over its variable: PORT (else
+EMULATOR_PORT) for --port, HOST for --host, and for the others EMULATOR_ and the flag's name in
+capitals (EMULATOR_SEED, EMULATOR_TENANTS, EMULATOR_AKSK, EMULATOR_LATENCY_MS, ...), as the
+server's embedded emulator reads them.
 `;
 
 /** A bad command line or environment: `problems` name the flags and variables; the message lists them all. */
