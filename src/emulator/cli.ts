@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof EmulatorArgsError) {
-    process.stderr.write(`${error.message}\nnpm run emulator -- --help lists the flags.\n`);
+    process.stderr.write(`${error.message}\nnpm run emulator -- --help lists the flags and their variables.\n`);
   } else {
     process.stderr.write(`cannot start the emulator: ${error instanceof Error ? error.message : String(error)}\n`);
   }
