@@ -15,7 +15,7 @@ export const CHECK_TENANT = { token: 'contract-check', projectId: '0a5b4c3d2e1f4
 const START_TIMEOUT_MS = 20_000;
 
 export async function spawnEmulator(script: string, timeoutMs = START_TIMEOUT_MS): Promise<LocalEmulator> {
-  // No environment: the emulator reads none, and the real side's token must not reach it.
+  // No environment: the flags alone set the emulator up (no PORT or EMULATOR_* of this shell), and the real side's token must not reach it.
   const child = spawn(process.execPath, [script, '--port', '0', '--tenants', `${CHECK_TENANT.token}:${CHECK_TENANT.projectId}`], {
     env: {},
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AccessKey, Tenant } from './options.js';
+import type { AccessKey } from './options.js';
 
 /**
  * The emulator's verifier of AK/SK-signed requests (`SDK-HMAC-SHA256`, the API gateway's IAM AK/SK
@@ -65,24 +65,6 @@ export interface ReceivedRequest {
 export function isSignedRequest(headers: IncomingHttpHeaders): boolean {
   const authorization = headers.authorization;
   return typeof authorization === 'string' && /^SDK-HMAC-SHA256(\s|$)/.test(authorization.trim());
-}
-
-/**
- * Checks access keys against the tenants before the emulator starts: a non-empty AK and SK, no AK
- * twice, and a project that is one of the tenants' (a key for no tenant would list images of nobody).
- */
-export function checkAccessKeys(keys: readonly AccessKey[], tenants: readonly Tenant[]): void {
-  const projects = new Set(tenants.map((t) => t.projectId));
-  const seen = new Set<string>();
-  for (const key of keys) {
-    if (!key.ak || /[\s,]/.test(key.ak)) throw new Error(`access key ${JSON.stringify(key.ak)}: an AK must be non-empty, without spaces or commas`);
-    if (!key.sk) throw new Error(`access key ${key.ak}: the SK must not be empty`);
-    if (seen.has(key.ak)) throw new Error(`access key ${key.ak} is given twice`);
-    seen.add(key.ak);
-    if (!projects.has(key.projectId)) {
-      throw new Error(`access key ${key.ak} maps to project ${key.projectId}, which is none of the tenants' projects (${[...projects].join(', ')})`);
-    }
-  }
 }
 
 export class AkskVerifier {

@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_EMULATOR_HOST, DEMO_TENANTS, definedOnly, type AccessKey, type EmulatorFaults, type EmulatorOptions, type Tenant } from './options.js';
+import { DEFAULT_EMULATOR_HOST } from './options.js';
+import { givenByFlags, givenByVariables, readEmulatorSettings, SETTINGS, type ReadOptions } from './settings.js';
 
-/** The flags of `npm run emulator -- <flags>`, parsed and checked without side effects. */
+/** The flags of `npm run emulator -- <flags>`, over its environment, parsed and checked without side effects. */
 
 /** The port of the emulator run on its own (the embedded one takes a free port). */
 export const DEFAULT_CLI_PORT = 8090;
@@ -24,45 +25,38 @@ The upstream image API emulator alone, on loopback, for curl and frontend work.
   --malformed-rate <r>       share 0..1 of 200 answers whose JSON is cut short (default 0)
   --fail-image-ids <a,b>     image ids whose ?id= lookups always answer 500
   -h, --help                 this text
+
+Each setting may come from the environment instead, a flag winning over its variable: PORT (else
+EMULATOR_PORT) for --port, HOST for --host, and for the others EMULATOR_ and the flag's name in
+capitals (EMULATOR_SEED, EMULATOR_TENANTS, EMULATOR_AKSK, EMULATOR_LATENCY_MS, ...), as the
+server's embedded emulator reads them.
 `;
 
-/** A bad command line: `problems` name the flags; the message lists them all. */
+/** A bad command line or environment: `problems` name the flags and variables; the message lists them all. */
 export class EmulatorArgsError extends Error {
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0]! : `Invalid flags:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(problems.length === 1 ? problems[0]! : `Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'EmulatorArgsError';
   }
 }
 
-export type EmulatorCommand =
-  | { help: true }
-  | { help: false; options: EmulatorOptions & { host: string; port: number; faults: Partial<EmulatorFaults> } };
+export type EmulatorCommand = { help: true } | { help: false; options: ReadOptions & { host: string; port: number } };
 
 const FLAGS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  seed: { type: 'string' },
-  tenants: { type: 'string' },
-  aksk: { type: 'string' },
-  'latency-ms': { type: 'string' },
-  'error-rate': { type: 'string' },
-  'throttle-every': { type: 'string' },
-  'throttle-burst': { type: 'string' },
-  'retry-after-s': { type: 'string' },
-  'malformed-rate': { type: 'string' },
-  'fail-image-ids': { type: 'string' },
+  ...Object.fromEntries(Object.values(SETTINGS).map(({ flag }) => [flag, { type: 'string' }])),
   help: { type: 'boolean', short: 'h' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+} satisfies NonNullable<ParseArgsConfig['options']>;
 
-type Flag = Exclude<keyof typeof FLAGS, 'help'>;
+/** Hosting platforms say where to listen with PORT (and HOST): read before EMULATOR_PORT. */
+const PLATFORM_VARIABLES = { port: 'PORT', host: 'HOST' } as const;
 
 /**
- * Reads the emulator's flags (`process.argv.slice(2)`); throws EmulatorArgsError naming every bad
- * flag. Only what is given ends up in the options, apart from host and port: the rest stays the
- * emulator's default.
+ * Reads the emulator's flags (`process.argv.slice(2)`) over its variables (`process.env`: PORT, HOST,
+ * EMULATOR_*); throws EmulatorArgsError naming every bad flag or variable. Only what is given ends
+ * up in the options, apart from host and port: the rest stays the emulator's default.
  */
-export function parseEmulatorArgs(argv: readonly string[]): EmulatorCommand {
-  let values: Partial<Record<Flag, string>> & { help?: boolean };
+export function parseEmulatorArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): EmulatorCommand {
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -70,46 +64,9 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorCommand {
   }
   if (values.help) return { help: true };
 
-  const problems: string[] = [];
-  const check = <T>(flag: Flag, read: (value: string, flag: string) => T): T | undefined => {
-    const value = values[flag];
-    if (value === undefined) return undefined;
-    try {
-      return read(value, `--${flag}`);
-    } catch (error) {
-      if (!(error instanceof FlagProblem)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  };
-
-  const port = check('port', wholeNumber(0, 65535));
-  const host = check('host', readHost);
-  const seed = check('seed', wholeNumber(0, 2 ** 32 - 1));
-  const tenants = check('tenants', readTenants);
-  const aksk = check('aksk', readAccessKeys(tenants ?? (values.tenants === undefined ? DEMO_TENANTS : undefined)));
-  const faults = definedOnly({
-    latencyMs: check('latency-ms', wholeNumber(0, 60_000)),
-    errorRate: check('error-rate', readRate),
-    throttleEvery: check('throttle-every', wholeNumber(0, 1_000_000)),
-    throttleBurst: check('throttle-burst', wholeNumber(0, 1_000_000)),
-    retryAfterSeconds: check('retry-after-s', wholeNumber(0, 3600)),
-    malformedRate: check('malformed-rate', readRate),
-    failImageIds: check('fail-image-ids', readList),
-  } satisfies { [K in keyof EmulatorFaults]: EmulatorFaults[K] | undefined });
-  if (problems.length > 0) throw new EmulatorArgsError(problems);
-
-  return {
-    help: false,
-    options: {
-      host: host ?? DEFAULT_EMULATOR_HOST,
-      port: port ?? DEFAULT_CLI_PORT,
-      ...(seed !== undefined && { seed }),
-      ...(tenants !== undefined && { tenants }),
-      ...(aksk !== undefined && { aksk }),
-      faults,
-    },
-  };
+  const read = readEmulatorSettings({ ...givenByVariables(env, PLATFORM_VARIABLES), ...givenByFlags(values) });
+  if (!read.ok) throw new EmulatorArgsError(read.problems);
+  return { help: false, options: { ...read.options, host: read.options.host ?? DEFAULT_EMULATOR_HOST, port: read.options.port ?? DEFAULT_CLI_PORT } };
 }
 
 /** What is wrong with the command line's shape, in words naming the flag (parseArgs' own are terse). */
@@ -132,71 +89,4 @@ function syntaxProblem(argv: readonly string[]): string | undefined {
     }
   }
   return undefined;
-}
-
-/** One flag's bad value; collected, so that every problem is reported at once. */
-class FlagProblem extends Error {}
-
-function wholeNumber(min: number, max: number): (value: string, flag: string) => number {
-  return (value, flag) => {
-    const trimmed = value.trim();
-    const n = Number(trimmed);
-    if (/^\d+$/.test(trimmed) && n >= min && n <= max) return n;
-    throw new FlagProblem(`${flag} must be a whole number from ${min} to ${max}, not "${value}"`);
-  };
-}
-
-function readRate(value: string, flag: string): number {
-  const trimmed = value.trim();
-  if (/^(0(\.\d+)?|1(\.0+)?)$/.test(trimmed)) return Number(trimmed);
-  throw new FlagProblem(`${flag} must be a number from 0 to 1, not "${value}"`);
-}
-
-function readHost(value: string, flag: string): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw new FlagProblem(`${flag} must not be empty`);
-  if (/^[A-Za-z0-9.:-]+$/.test(trimmed)) return trimmed;
-  throw new FlagProblem(`${flag} must be a host name or IP address, not "${value}"`);
-}
-
-function readList(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
-}
-
-/** `token:projectId,token:projectId` (spaces around entries and empty entries ignored), as EMULATOR_TENANTS is read for the embedded emulator. */
-function readTenants(value: string, flag: string): Tenant[] {
-  const list: Tenant[] = [];
-  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-    const match = /^([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
-    if (!match) throw new FlagProblem(`${flag} must be token:projectId pairs separated by commas, not "${entry}"`);
-    list.push({ token: match[1]!, projectId: match[2]! });
-  }
-  if (list.length === 0) throw new FlagProblem(`${flag} must name at least one token:projectId pair`);
-  if (new Set(list.map((t) => t.token)).size !== list.length) throw new FlagProblem(`${flag} must not repeat a token`);
-  return list;
-}
-
-/**
- * `ak:sk:projectId,...` (spaces around entries and empty entries ignored), as EMULATOR_AKSK is read
- * for the embedded emulator; each project must be one of `tenants` (the --tenants given, else the
- * demo tenants; not checked when --tenants itself is bad).
- */
-function readAccessKeys(tenants: readonly Tenant[] | undefined): (value: string, flag: string) => AccessKey[] {
-  return (value, flag) => {
-    const list: AccessKey[] = [];
-    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-      const match = /^([^:\s]+):([^:\s]+):([0-9A-Za-z_-]+)$/.exec(entry);
-      // The entry holds an SK: the message shows its access key at most, never the entry.
-      if (!match) throw new FlagProblem(`${flag} must be ak:sk:projectId triples separated by commas (entry ${list.length + 1} is not)`);
-      list.push({ ak: match[1]!, sk: match[2]!, projectId: match[3]! });
-    }
-    if (list.length === 0) throw new FlagProblem(`${flag} must name at least one ak:sk:projectId triple`);
-    if (new Set(list.map((k) => k.ak)).size !== list.length) throw new FlagProblem(`${flag} must not repeat an access key`);
-    const projects = new Set(tenants?.map((t) => t.projectId));
-    const stray = tenants === undefined ? undefined : list.find((k) => !projects.has(k.projectId));
-    if (stray) {
-      throw new FlagProblem(`${flag}: access key ${stray.ak} maps to project ${stray.projectId}, which is none of the tenants' projects (${[...projects].join(', ')})`);
-    }
-    return list;
-  };
 }

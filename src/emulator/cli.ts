@@ -1,14 +1,20 @@
 import { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs } from './cli-args.js';
 import { startEmulator } from './server.js';
 
-/** `npm run emulator -- [flags]`: the upstream emulator alone, for curl and for frontend work. */
+/** `npm run emulator -- [flags]`: the upstream emulator alone, for curl and for frontend work; flags win over PORT, HOST and EMULATOR_*. */
 async function main(): Promise<void> {
-  const command = parseEmulatorArgs(process.argv.slice(2));
+  const command = parseEmulatorArgs(process.argv.slice(2), process.env);
   if (command.help) {
     process.stdout.write(EMULATOR_USAGE);
     return;
   }
   const emulator = await startEmulator(command.options);
+  const stop = (): void => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  // Before the announcement: whoever reads it may stop it at once.
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const lines = [
     `cloudimages emulator listening on ${emulator.url}`,
     `regions: ${[...emulator.catalog.keys()].join(', ')}`,
@@ -21,16 +27,11 @@ async function main(): Promise<void> {
     `  curl -H 'X-Auth-Token: ${emulator.tenants[0]!.token}' '${emulator.url}/v1/cloudimages/cn-north-4?limit=2'`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  const stop = (): void => {
-    void emulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
   if (error instanceof EmulatorArgsError) {
-    process.stderr.write(`${error.message}\nnpm run emulator -- --help lists the flags.\n`);
+    process.stderr.write(`${error.message}\nnpm run emulator -- --help lists the flags and their variables.\n`);
   } else {
     process.stderr.write(`cannot start the emulator: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -18,7 +18,7 @@ export interface AccessKey {
   ak: string;
   /** The secret access key (SK): never sent, never logged, never echoed in an error. */
   sk: string;
-  /** Must be the project of one of the tenants (checked at start-up). */
+  /** Must be the project of one of the tenants (checked at start-up, by the rules of settings.ts). */
   projectId: string;
 }
 
@@ -42,7 +42,7 @@ export interface EmulatorFaults {
 export interface EmulatorOptions {
   /** Default `127.0.0.1`. */
   host?: string | undefined;
-  /** Default 0: a free port. */
+  /** Default `DEFAULT_EMULATOR_PORT`: a free port. */
   port?: number | undefined;
   /** Default `DEMO_TENANTS`. */
   tenants?: readonly Tenant[] | undefined;
@@ -76,6 +76,9 @@ export const DEMO_ACCESS_KEYS: readonly AccessKey[] = [{ ak: 'DEMOAKALICE0000000
 export const DEFAULT_EMULATOR_SEED = 20201230;
 
 export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
+
+/** A free port: what the embedded emulator (and one started without a port) takes. */
+export const DEFAULT_EMULATOR_PORT = 0;
 
 /** No faults: what the emulator plays unless told otherwise. */
 export function defaultEmulatorFaults(): EmulatorFaults {
