@@ -1,3 +1,4 @@
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -8,9 +9,10 @@ import type { Logger } from 'pino';
  * and a failed or slow command is a fallback (the caller goes on without Redis), counted per
  * operation and logged as a warning at most once per WARN_EVERY_MS. A Redis that hangs rather than
  * dies (the connection open, nothing answered) costs a few timeouts in all, not one per step of
- * every request: after FAILURES_TO_REST failures in a row Redis is left alone for REST_MS, and a
+ * every request: after FAILURES_TO_REST failures in a row Redis is left alone for REST_MS (cockatiel's
+ * circuit breaker: then one command probes it, and its success closes the breaker), and a
  * connection silent for SOCKET_SILENCE_MS while a command waits is dropped (and redialled). ioredis
- * reconnects on its own; the first command after that uses Redis again. Times are monotonic.
+ * reconnects on its own; the first command after that uses Redis again.
  */
 
 const WARN_EVERY_MS = 10_000;
@@ -45,8 +47,10 @@ export class RedisLink {
   readonly fallbacks = new Map<SharedOperation, number>();
   private lastWarning = -Infinity;
   private connected = false;
-  private failuresInARow = 0;
-  private restingUntil = 0;
+  /** Opens after FAILURES_TO_REST failed commands in a row, for REST_MS. */
+  private readonly breaker: CircuitBreakerPolicy = circuitBreaker(handleAll, { halfOpenAfter: REST_MS, breaker: new ConsecutiveBreaker(FAILURES_TO_REST) });
+  /** When the breaker last opened (cockatiel's clock, Date.now()). */
+  private openedAt = 0;
 
   constructor(
     readonly config: RedisOptions,
@@ -68,6 +72,9 @@ export class RedisLink {
       reconnectOnError: (error) => (/READONLY/.test(error.message) ? 1 : false),
       lazyConnect: true,
     });
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+    });
     this.client.on('ready', () => {
       if (!this.connected) this.log.info('Redis connected: snapshots, cached pages and the upstream rate budget are shared');
       this.connected = true;
@@ -87,7 +94,23 @@ export class RedisLink {
 
   /** Whether Redis is used now: connected, and not resting after failures in a row. */
   get ready(): boolean {
-    return this.client.status === 'ready' && performance.now() >= this.restingUntil;
+    return this.client.status === 'ready' && !this.resting;
+  }
+
+  /**
+   * Left alone: the breaker open, or half-open while its probe is out (the other commands go on
+   * without Redis at once rather than wait, as cockatiel would have them, for the probe's outcome).
+   * Once REST_MS has passed the breaker still says open until the next command probes.
+   */
+  private get resting(): boolean {
+    switch (this.breaker.state) {
+      case CircuitState.Closed:
+        return false;
+      case CircuitState.Open:
+        return Date.now() - this.openedAt < REST_MS;
+      default:
+        return true;
+    }
   }
 
   /** Bytes written to Redis and not yet sent (a slow or hung server lets them pile up). */
@@ -103,24 +126,11 @@ export class RedisLink {
       return undefined;
     }
     try {
-      const result = await command(this.client);
-      this.failuresInARow = 0;
-      return result;
+      return await this.breaker.execute(() => command(this.client));
     } catch (error) {
-      this.failed();
-      this.fellBack(operation, error);
+      this.fellBack(operation, error instanceof BrokenCircuitError ? new Error('left alone for a few seconds after failures in a row') : error);
       return undefined;
     }
-  }
-
-  /** Counts a failed command: FAILURES_TO_REST in a row rest Redis for REST_MS. */
-  private failed(): void {
-    const now = performance.now();
-    // Commands sent before the rest began and failing during it say nothing new.
-    if (now < this.restingUntil) return;
-    if (++this.failuresInARow < FAILURES_TO_REST) return;
-    this.failuresInARow = 0;
-    this.restingUntil = now + REST_MS;
   }
 
   /** Counts a fallback of `operation` (also for an answer the caller could not use, e.g. a damaged value). */

@@ -1,4 +1,4 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, wrap, type CircuitBreakerPolicy, type TimeoutPolicy } from 'cockatiel';
 import { CloudImagesError, ErrorCode } from './errors.js';
 
 /**
@@ -35,10 +35,13 @@ export class CircuitBreaker {
     });
   }
 
-  /** Runs one upstream attempt through the breaker. */
-  async run<T>(attempt: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one upstream attempt through the breaker and `within` (its timeout, composed with cockatiel's
+   * `wrap`): the attempt gets a signal aborted by the timeout or by `signal`, the call's.
+   */
+  async run<T>(attempt: (signal: AbortSignal) => Promise<T>, within: TimeoutPolicy, signal: AbortSignal | undefined): Promise<T> {
     try {
-      return await this.policy.execute(attempt);
+      return await wrap(this.policy, within).execute((context) => attempt(context.signal), signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError) throw this.refusal();
       throw error;
