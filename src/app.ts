@@ -107,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       callerAuth: config.callerAuth,
       requestDeadlineMs: upstream.requestDeadlineMs,
       plugins,
-      ...(metrics ? { metrics: metrics.handler } : {}),
+      metrics,
       ...(sandboxToken ? { sandboxToken } : {}),
     });
     closers.push(() => server.close());

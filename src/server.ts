@@ -12,18 +12,20 @@ import { jitGateway } from './apollo/jit-gateway.js';
 import type { ServerCredentials } from './upstream/client.js';
 import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
+import { OperationRecords } from './apollo/operation-name.js';
 import { queryCost } from './apollo/query-cost.js';
 import { queryLimitRules, type QueryLimits } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
 import { createContext, type ContextDeps } from './context.js';
 import type { Context } from './graphql/context.js';
-import { accessLog, searchOf } from './http/access-log.js';
+import { accessLog, operationNameOf, searchOf } from './http/access-log.js';
 import { createCallerAuth, type CallerAuthOptions } from './http/caller-auth.js';
 import { useCredentials } from './http/credentials.js';
 import { useCors, type CorsPolicy } from './http/cors.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
 import { sendHttpError } from './http/json-errors.js';
 import { requestSignal } from './http/request-signal.js';
+import type { Metrics } from './observability/metrics.js';
 
 /**
  * The HTTP face of the API, on node:http: `/graphql` (Apollo; Sandbox on GET from a browser),
@@ -66,8 +68,8 @@ export interface ServerOptions {
   requestDeadlineMs: number;
   /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
-  /** GET /metrics (Prometheus), when metrics are on; outside caller authentication, like /healthz. */
-  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** When metrics are on: GET /metrics (Prometheus), outside caller authentication like /healthz, and the count of requests refused before Apollo. */
+  metrics?: Pick<Metrics, 'handler' | 'refused'> | undefined;
 }
 
 export interface RunningServer {
@@ -83,6 +85,8 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
   const { log } = options;
   // IAM tokens run to several KB: room for a 16 KB token (the longest accepted) beside the other headers.
   const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 });
+  // What Apollo made of each request (its operation's name; whether it ran it), for the access line and the metrics.
+  const operations = new OperationRecords();
   const apollo = new ApolloServer<Context>({
     ...(settings.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
     introspection: settings.introspection,
@@ -108,6 +112,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
       logInternalErrors(),
       queryCost(settings.limits.maxCost, options.snapshotPages),
       retryAfterHeader(),
+      operations.plugin,
       ...(options.plugins ?? []),
       await landingPage(settings.sandbox, options.sandboxToken),
     ],
@@ -123,8 +128,15 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
   const json = bodyParser.json({ limit: '256kb' }) as Middleware;
   const contextDeps: ContextDeps = { ...options.context, log };
 
+  const { metrics } = options;
   const graphql = async (exchange: Exchange): Promise<void> => {
     const { req, res } = exchange;
+    // A request refused before Apollo ran it (by the steps below, or by Apollo itself, e.g. CSRF) is counted apart.
+    if (metrics) {
+      res.once('finish', () => {
+        if (res.statusCode >= 400 && !exchange.operation?.started) metrics.refused(operationNameOf(exchange), res.statusCode);
+      });
+    }
     if (!(await through(cors, req, res))) return;
     if (compress && !(await through(compress, req, res))) return;
     if (!(await credentials(exchange))) return;
@@ -133,8 +145,10 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     exchange.body = body;
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    const httpGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url ?? ''), body };
+    exchange.operation = operations.track(httpGraphQLRequest);
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url ?? ''), body },
+      httpGraphQLRequest,
       // Kept on the exchange for the access line (the operation's upstream calls).
       context: async () =>
         (exchange.graphql = createContext(contextDeps, { credentials: exchange.credentials, requestId: exchange.requestId, signal: requestSignal(res, options.requestDeadlineMs) })),
@@ -154,8 +168,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
       },
     ],
   ]);
-  const { metrics } = options;
-  if (metrics) routes.set('/metrics', ({ req, res }) => metrics(req, res));
+  if (metrics) routes.set('/metrics', ({ req, res }) => metrics.handler(req, res));
 
   const startExchange = accessLog(log);
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {

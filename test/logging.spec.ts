@@ -85,6 +85,15 @@ describe('logging', () => {
     expect(line).toMatchObject({ operationName: 'ThreeRegions', upstreamCalls: 3, status: 200 });
   });
 
+  it('logs the operation Apollo ran by its name when the client sent no operationName', async () => {
+    lines.length = 0;
+    const { line } = await send('/graphql', post({ query: 'query NamedInTheDocument { regions }' }, { requestId: 'log-test-named' }));
+    expect(line).toMatchObject({ operationName: 'NamedInTheDocument', status: 200 });
+    // Of two operations, the one asked for.
+    const two = 'query One { regions } query Two { regions }';
+    expect((await send('/graphql', post({ query: two, operationName: 'Two' }, { requestId: 'log-test-two' }))).line).toMatchObject({ operationName: 'Two', status: 200 });
+  });
+
   it('logs no operation name a client did not send as a GraphQL name, and 0 calls when the request made none', async () => {
     lines.length = 0;
     const { line: anonymous } = await send('/graphql', post({ query: '{ regions }' }, { requestId: 'log-test-anon' }));

@@ -21,12 +21,19 @@ export function searchOf(target: string): string {
   return query < 0 ? '' : target.slice(query + 1);
 }
 
-/** The operation the client named, from the JSON body (POST) or the query string (GET). */
-function operationNameOf({ req, body }: Exchange): string | undefined {
-  let sent: unknown;
-  if (body !== null && typeof body === 'object' && 'operationName' in body) sent = body.operationName;
-  else if (req.method === 'GET') sent = new URLSearchParams(searchOf(req.url ?? '')).get('operationName');
-  return typeof sent === 'string' && OPERATION_NAME.test(sent) ? sent : undefined;
+/**
+ * The operation's name: the one Apollo resolved (a named query sent without `operationName` is
+ * logged by its name), else the one the client named in the JSON body (POST) or the query string
+ * (GET), as for a request refused before Apollo ran it. Only a GraphQL name is logged.
+ */
+export function operationNameOf(exchange: Exchange): string | undefined {
+  const name = exchange.operation?.name ?? sentOperationName(exchange);
+  return typeof name === 'string' && OPERATION_NAME.test(name) ? name : undefined;
+}
+
+function sentOperationName({ req, body }: Exchange): unknown {
+  if (body !== null && typeof body === 'object' && 'operationName' in body) return body.operationName;
+  return req.method === 'GET' ? new URLSearchParams(searchOf(req.url ?? '')).get('operationName') : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OperationRecord } from '../apollo/operation-name.js';
 import type { Context } from '../graphql/context.js';
 import type { Credentials } from '../upstream/client.js';
 import type { Caller } from './caller-auth.js';
@@ -22,6 +23,8 @@ export interface Exchange {
   body?: unknown;
   /** The GraphQL context of this request, once Apollo built it. */
   graphql?: Context;
+  /** What Apollo made of the request, once it was handed to Apollo. */
+  operation?: OperationRecord;
 }
 
 /** A connect-style middleware (cors, compression, body-parser), run on node:http's own request and response. */

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { getOperationAST } from 'graphql';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { operationNameOf } from '../apollo/operation-name.js';
 import type { Context } from '../graphql/context.js';
 import type { BreakerState } from '../upstream/circuit-breaker.js';
 import type { UpstreamObserver } from '../upstream/client.js';
@@ -57,6 +57,13 @@ export interface Metrics {
   plugin: ApolloServerPlugin<Context>;
   /** GET /metrics: the text exposition format. */
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /**
+   * Counts a GraphQL request refused before Apollo's pipeline (not JSON, too large, a refused caller,
+   * a malformed token, CSRF) in `graphql_operations_total`, with an outcome of its own: REFUSED_ and
+   * the status's name (REFUSED_BAD_REQUEST, REFUSED_UNAUTHORIZED, REFUSED_PAYLOAD_TOO_LARGE, ...;
+   * see `refusalOutcome`).
+   */
+  refused(operationName: string | undefined, status: number): void;
 }
 
 /** Operation names as label values: the first OPERATION_NAME_CAP names seen keep theirs. */
@@ -82,7 +89,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
 
   const operations = new Counter({
     name: 'graphql_operations_total',
-    help: 'GraphQL operations answered, by operation name (anonymous; other past the cap) and outcome (ok, or the code of the first error)',
+    help: 'GraphQL operations answered, by operation name (anonymous; other past the cap) and outcome (ok, the code of the first error, or REFUSED_<status> when refused before Apollo ran it)',
     labelNames: ['operation_name', 'outcome'] as const,
     registers,
   });
@@ -211,15 +218,21 @@ export function createMetrics(sources: MetricsSources): Metrics {
     res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) }).end(text);
   };
 
-  return { registry, observer, plugin, handler };
+  const refused = (operationName: string | undefined, status: number): void => {
+    operations.inc({ operation_name: names.label(operationName), outcome: refusalOutcome(status) });
+  };
+
+  return { registry, observer, plugin, handler, refused };
 }
 
-/** The operation run; else (refused before it was resolved) the one the document names, or the name the client asked for. */
-function operationNameOf(requestContext: GraphQLRequestContext<Context>): string | null | undefined {
-  if (requestContext.operation) return requestContext.operationName;
-  const { document, request } = requestContext;
-  if (document) return getOperationAST(document, request.operationName)?.name?.value ?? request.operationName;
-  return request.operationName;
+/**
+ * REFUSED_ and the status's name in capitals (400: REFUSED_BAD_REQUEST); REFUSED_HTTP_<status> for
+ * one without a name. A 5xx is no refusal: INTERNAL_SERVER_ERROR, as when Apollo answers one.
+ */
+export function refusalOutcome(status: number): string {
+  if (status >= 500) return 'INTERNAL_SERVER_ERROR';
+  const name = STATUS_CODES[status]?.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return `REFUSED_${name ?? `HTTP_${status}`}`;
 }
 
 /** `ok`, or the code of the first error the client receives. */

@@ -76,7 +76,7 @@ describe('GET /metrics', () => {
     expect((await api.query('{ __typename }')).errors).toBeUndefined();
     // Refused by validation: named from its document all the same.
     expect((await api.query('query MetricsInvalid { nope }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    // Refused while its context is made (before Apollo runs anything): no operation.
+    // Refused as it arrives (a malformed token), before its body is read: an outcome of its own, no name known.
     expect((await api.query(PAGE, {}, 'tok"en')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const after = await scrape();
 
@@ -85,14 +85,38 @@ describe('GET /metrics', () => {
     expect(moved({ operation_name: 'MetricsBadRegion', outcome: 'BAD_USER_INPUT' })).toBe(2);
     expect(moved({ operation_name: 'anonymous', outcome: 'ok' })).toBe(1);
     expect(moved({ operation_name: 'MetricsInvalid', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
-    expect(total(after, 'graphql_operations_total') - total(before, 'graphql_operations_total')).toBe(7);
+    expect(moved({ operation_name: 'anonymous', outcome: 'REFUSED_UNAUTHORIZED' })).toBe(1);
+    expect(total(after, 'graphql_operations_total') - total(before, 'graphql_operations_total')).toBe(8);
 
     const count = (samples: Sample[], outcome: string): number => value(samples, 'graphql_request_duration_seconds_count', { outcome });
     expect(count(after, 'ok') - count(before, 'ok')).toBe(4);
     expect(count(after, 'BAD_USER_INPUT') - count(before, 'BAD_USER_INPUT')).toBe(2);
+    // The duration is Apollo's: a request refused before it has none.
+    expect(total(after, 'graphql_request_duration_seconds_count') - total(before, 'graphql_request_duration_seconds_count')).toBe(7);
     expect(value(after, 'graphql_request_duration_seconds_bucket', { outcome: 'ok', le: '+Inf' })).toBe(count(after, 'ok'));
     // The scrape runs outside any GraphQL request.
     expect(value(after, 'graphql_requests_in_flight')).toBe(0);
+  });
+
+  it('counts requests refused before Apollo ran them with outcomes of their own, and nothing for a preflight', async () => {
+    const post = (body: string, headers: Record<string, string>): Promise<Response> =>
+      fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'x-auth-token': 'demo-token-alice', ...headers }, body });
+    const before = await scrape();
+    // Not JSON, too large (body-parser), CSRF (Apollo refuses a text/plain POST before its pipeline);
+    // then no query at all, which Apollo's pipeline refuses itself (counted once, as Apollo's).
+    expect((await post('{"query": ', { 'content-type': 'application/json' })).status).toBe(400);
+    expect((await post(JSON.stringify({ query: `{ regions } # ${'x'.repeat(300 * 1024)}` }), { 'content-type': 'application/json' })).status).toBe(413);
+    expect((await post(JSON.stringify({ query: '{ regions }' }), { 'content-type': 'text/plain' })).status).toBe(400);
+    expect((await post(JSON.stringify({ operationName: 'NoQuery' }), { 'content-type': 'application/json' })).status).toBe(400);
+    // A CORS preflight is no operation.
+    const preflight = await fetch(`${api.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    const after = await scrape();
+    const moved = (labels: Record<string, string>): number => value(after, 'graphql_operations_total', labels) - value(before, 'graphql_operations_total', labels);
+    expect(moved({ operation_name: 'anonymous', outcome: 'REFUSED_BAD_REQUEST' })).toBe(2);
+    expect(moved({ operation_name: 'anonymous', outcome: 'REFUSED_PAYLOAD_TOO_LARGE' })).toBe(1);
+    expect(moved({ operation_name: 'NoQuery', outcome: 'BAD_REQUEST' })).toBe(1);
+    expect(total(after, 'graphql_operations_total') - total(before, 'graphql_operations_total')).toBe(4);
   });
 
   it('counts upstream attempts by status and outcome, and observes their latency', async () => {
