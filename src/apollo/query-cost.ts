@@ -53,7 +53,8 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
     if (!known) costs.set(document, (known = new Map()));
     // Only the variables the operation declares matter, hashed when long: a key stays small whatever a client sends.
     // A variable sent as null and one not sent differ (a default applies to the second only): `[value]` or `[]`.
-    const declared = operation.variableDefinitions?.map(({ variable }) => (variable.name.value in variables ? [variables[variable.name.value]] : [])) ?? [];
+    // Sent means an own property, as graphql-js reads it (`toString in {}` is true, and would price a default as null).
+    const declared = operation.variableDefinitions?.map(({ variable }) => (Object.hasOwn(variables, variable.name.value) ? [variables[variable.name.value]] : [])) ?? [];
     const text = `${operationName ?? ''}\n${JSON.stringify(declared)}`;
     const key = text.length <= MAX_PLAIN_KEY ? text : createHash('sha256').update(text).digest('base64url');
     let cost = known.get(key);

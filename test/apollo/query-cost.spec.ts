@@ -185,6 +185,15 @@ describe('the cache of costs', () => {
     expect(await costOf(again, { variables: { first: null } }, leftOutFirst)).toBe(2 + 20 * 2);
   });
 
+  it.each(['toString', 'constructor', 'valueOf', 'hasOwnProperty'])('tells null from left out for a variable named %s too (a name every object inherits)', async (name) => {
+    const query = `query Q($${name}: Int = 500) { images(${R}, first: $${name}) { nodes { parentImage { parentImage { imageId } } } } }`;
+    const plugin = queryCost(NO_LIMIT, SNAPSHOT_PAGES);
+    const document = parse(query);
+    // Variables arrive as JSON.parse makes them: plain objects, Object.prototype and all.
+    expect(await costOf(document, { variables: JSON.parse(`{"${name}": null}`) as Record<string, unknown> }, plugin)).toBe(2 + 20 * 2);
+    expect(await costOf(document, { variables: JSON.parse('{}') as Record<string, unknown> }, plugin)).toBe(8 + 500 * 2);
+  });
+
   it('hashes long keys rather than cutting them: variables alike in their first 300 characters are priced apart, and the same ones once', async () => {
     const { schema: counted, pricings } = await countingSchema();
     const plugin = queryCost(NO_LIMIT, SNAPSHOT_PAGES);
