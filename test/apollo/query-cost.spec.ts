@@ -237,6 +237,19 @@ describe('refusal', () => {
     expect(extensions).toEqual({ cost: { estimated: 5, actual: 0, limit: 5 } });
   });
 
+  it('refuses a document too large to price (a fragment spread twice at each of 14 levels) rather than letting it run unpriced', async () => {
+    const levels = 14;
+    const fragments = ['fragment F0 on Image { parentImage { parentImage { imageId } } }', ...Array.from({ length: levels }, (_, at) => `fragment F${at + 1} on Image { ...F${at} ...F${at} }`)];
+    const { refusal, extensions } = await run(queryCost(600, SNAPSHOT_PAGES), `{ images(${R}, first: 500) { nodes { ...F${levels} } } }\n${fragments.join('\n')}`);
+    expect(refusal).toBeInstanceOf(GraphQLError);
+    expect(refusal!.message).toBe(
+      'This operation is too large to price (too many fields once its fragments are expanded); the limit is 600 calls to the image service. Spread fewer fragments.',
+    );
+    expect(refusal!.extensions).toEqual({ code: 'BAD_USER_INPUT', cost: Number.POSITIVE_INFINITY, maxCost: 600, http: { status: 400 } });
+    // On the wire an unpriced cost reads null.
+    expect(JSON.parse(JSON.stringify(extensions))).toEqual({ cost: { estimated: null, actual: 0, limit: 600 } });
+  });
+
   it('refuses the heaviest documented query under a limit of 507 and lets it through at 508', async () => {
     const query = `{ images(${R}, first: 500) { nodes { imageId parentImage { name } } pageInfo { hasNextPage } } }`;
     expect((await run(queryCost(507, SNAPSHOT_PAGES), query)).refusal?.extensions).toMatchObject({ cost: 508, maxCost: 507 });
