@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Context } from '../graphql/context.js';
@@ -53,7 +53,8 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
     if (!known) costs.set(document, (known = new Map()));
     // Only the variables the operation declares matter, hashed when long: a key stays small whatever a client sends.
     // A variable sent as null and one not sent differ (a default applies to the second only): `[value]` or `[]`.
-    const declared = operation.variableDefinitions?.map(({ variable }) => (variable.name.value in variables ? [variables[variable.name.value]] : [])) ?? [];
+    // Sent means an own property, as graphql-js reads it (`toString in {}` is true, and would price a default as null).
+    const declared = operation.variableDefinitions?.map(({ variable }) => (Object.hasOwn(variables, variable.name.value) ? [variables[variable.name.value]] : [])) ?? [];
     const text = `${operationName ?? ''}\n${JSON.stringify(declared)}`;
     const key = text.length <= MAX_PLAIN_KEY ? text : createHash('sha256').update(text).digest('base64url');
     let cost = known.get(key);
@@ -68,9 +69,11 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
           estimators: [snapshotEstimator(snapshotPages), fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
         });
       } catch (error) {
-        // Variables that do not coerce: execution refuses them with BAD_USER_INPUT before any resolver runs.
         if (!(error instanceof GraphQLError)) throw error;
-        cost = null;
+        // Variables that do not coerce: execution refuses them with BAD_USER_INPUT before any resolver runs.
+        // Otherwise the document could not be priced (its fragments, spread again and again, expand past
+        // the library's node limit): no price is no licence to run, so it is over any limit (JSON writes it null).
+        cost = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors ? null : Number.POSITIVE_INFINITY;
       }
       if (known.size >= COSTS_PER_DOCUMENT) known.delete(known.keys().next().value!);
       known.set(key, cost);
@@ -97,7 +100,9 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
           estimated = cost;
           if (cost > maxCost) {
             throw new GraphQLError(
-              `This operation could make up to ${cost} calls to the image service; the limit is ${maxCost}. Ask for fewer or smaller pages, or fewer parentImage/image/node fields.`,
+              Number.isFinite(cost)
+                ? `This operation could make up to ${cost} calls to the image service; the limit is ${maxCost}. Ask for fewer or smaller pages, or fewer parentImage/image/node fields.`
+                : `This operation is too large to price (too many fields once its fragments are expanded); the limit is ${maxCost} calls to the image service. Spread fewer fragments.`,
               { extensions: { code: ErrorCode.BAD_USER_INPUT, cost, maxCost, http: { status: 400 } } },
             );
           }
