@@ -17,6 +17,7 @@ import { retryAfterHeader } from './apollo/retry-after.js';
 import { createContext, type Context, type ContextDeps } from './context.js';
 import type { CallerAuthConfig, CorsPolicy, QueryLimits } from './config.js';
 import { accessLog } from './http/access-log.js';
+import { graphiqlRoutes } from './http/graphiql.js';
 import { createCallerAuth, useCallerAuth } from './http/caller-auth.js';
 import { useCors } from './http/cors.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
@@ -25,8 +26,9 @@ import { requestSignal } from './http/request-signal.js';
 
 /**
  * The HTTP face of the API, on node:http: `/graphql` (Apollo; Sandbox on GET from a browser),
- * `/healthz`, `/readyz`, `/metrics` (when on). No web framework: four routes, and on /graphql the
- * connect-style middlewares it needs (cors, compression, body-parser) run as they are.
+ * `/graphiql` (GraphiQL, with Sandbox), `/healthz`, `/readyz`, `/metrics` (when on). No web framework:
+ * a map of paths, and on /graphql the connect-style middlewares it needs (cors, compression,
+ * body-parser) run as they are.
  */
 
 export interface ServerOptions {
@@ -49,11 +51,11 @@ export interface ServerOptions {
   /** Strip "Did you mean …?" schema hints from error messages. */
   hideSuggestions: boolean;
   introspection: boolean;
-  /** Apollo Sandbox on GET /graphql from a browser; otherwise no landing page. */
+  /** Apollo Sandbox on GET /graphql from a browser, and GraphiQL at /graphiql; otherwise neither. */
   sandbox: boolean;
   limits: QueryLimits;
   cors: CorsPolicy;
-  /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
+  /** Filled into Sandbox's and GraphiQL's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
   /** GET /metrics (Prometheus), when metrics are on; outside caller authentication, like /healthz. */
   metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -146,6 +148,7 @@ export async function startServer(options: ServerOptions, port: number, host: st
   ]);
   const { metrics } = options;
   if (metrics) routes.set('/metrics', ({ req, res }) => metrics(req, res));
+  if (options.sandbox) for (const [path, route] of graphiqlRoutes(options.sandboxToken)) routes.set(path, route);
 
   const startExchange = accessLog(log);
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
