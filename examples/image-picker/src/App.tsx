@@ -72,6 +72,9 @@ export function App({ responses }: { responses: ResponseStore }): ReactElement {
     void client.resetStore();
   };
 
+  // Shown while a new list loads too, so the control does not jump away under the pointer.
+  const sortSelect = <SortSelect sort={choices.sort} onChange={(sort) => setPicked((previous) => ({ ...previous, sort }))} />;
+
   return (
     <div className="app">
       <header className="header">
@@ -94,10 +97,15 @@ export function App({ responses }: { responses: ResponseStore }): ReactElement {
             rowNotes={rowNotes}
             loadingMore={list.networkStatus === NetworkStatus.fetchMore}
             {...(moreFailed?.listKey === listKey ? {} : { onLoadMore: loadMore })}
-            tools={<SortSelect sort={choices.sort} onChange={(sort) => setPicked((previous) => ({ ...previous, sort }))} />}
+            tools={sortSelect}
           />
         ) : (
-          <section className="list">{list.loading ? <p>Loading images…</p> : null}</section>
+          <section className="list" aria-label="Matching images">
+            <div className="list-head">
+              <h2 className="total">{list.loading ? 'Loading images…' : ''}</h2>
+              {sortSelect}
+            </div>
+          </section>
         )}
         <LatestImage image={facets.data?.latestImage} />
       </div>
