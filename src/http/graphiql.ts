@@ -122,8 +122,8 @@ async function loadAssets(token: string | undefined): Promise<Map<string, Asset>
 /**
  * The routes of /graphiql and its assets, for GET and HEAD. `token` (emulator mode: a demo token is
  * no secret) goes into the default headers. The 9 MB bundle is read on the first request and then
- * kept in memory: importing it costs about 200 ms and 50 MB, which every start would otherwise pay
- * for an explorer few open. Assets are revalidated by ETag (`no-cache`), so a browser downloads
+ * kept in memory: importing it costs half a second to a second and about 50 MB, which every start
+ * (every test's too) would otherwise pay for an explorer few open. Assets are revalidated by ETag (`no-cache`), so a browser downloads
  * them again only after the server changed.
  */
 export function graphiqlRoutes(token: string | undefined): Map<string, (exchange: Exchange) => Promise<void>> {
