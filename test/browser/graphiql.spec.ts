@@ -112,7 +112,7 @@ describe.skipIf(SKIP)('GraphiQL offline, in a real browser (headless Chromium)',
     }
   });
 
-  it('Sandbox at /graphql cannot load offline; its fallback links to /graphiql, which opens', async () => {
+  it('Sandbox at /graphql cannot load offline; its fallback links to /graphiql', async () => {
     const { context, page, offHost } = await offline();
     try {
       await page.goto(`${api.url}/graphql`);
@@ -120,7 +120,8 @@ describe.skipIf(SKIP)('GraphiQL offline, in a real browser (headless Chromium)',
       await expect.poll(() => fallback.textContent()).toContain('Apollo Sandbox cannot be loaded');
       await fallback.locator('a[href="/graphiql"]').click();
       await page.waitForURL(`${api.url}/graphiql`);
-      await expect.poll(() => shown(page.locator('.graphiql-query-editor')), { timeout: TIMEOUT_MS }).toContain('query ImagesPage');
+      // GraphiQL's page (what it then does is the test above: not booted twice, to spare the CPU).
+      expect(await page.title()).toBe('GraphiQL: cloudimages-graphql');
       // What was refused was Sandbox's own: Apollo's CDN (and its fonts).
       expect(offHost.length).toBeGreaterThan(0);
       expect(offHost.filter((url) => !/^https:\/\/[^/]*(apollographql\.com|fonts\.googleapis\.com|fonts\.gstatic\.com)\//.test(url))).toEqual([]);
