@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   if (config.server.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.server.heapGrowthPercent}`);
   const app = await createApp(config);
   const lines = [`cloudimages-graphql: GraphQL at ${app.url}/graphql (open it in a browser for Apollo Sandbox)`];
+  if (config.server.sandbox) lines.push(`GraphiQL, which needs no internet: ${app.url}/graphiql`);
   if (app.emulator) {
     lines.push(
       `No CLOUDIMAGES_ENDPOINT set: using the embedded emulator of the image API at ${app.emulator.url}.`,

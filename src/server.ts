@@ -22,6 +22,7 @@ import { accessLog, operationNameOf, searchOf } from './http/access-log.js';
 import { createCallerAuth, type CallerAuthOptions } from './http/caller-auth.js';
 import { useCredentials } from './http/credentials.js';
 import { useCors, type CorsPolicy } from './http/cors.js';
+import { graphiqlRoutes } from './http/graphiql.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
 import { sendHttpError } from './http/json-errors.js';
 import { requestSignal } from './http/request-signal.js';
@@ -29,8 +30,9 @@ import type { Metrics } from './observability/metrics.js';
 
 /**
  * The HTTP face of the API, on node:http: `/graphql` (Apollo; Sandbox on GET from a browser),
- * `/healthz`, `/readyz`, `/metrics` (when on). No web framework: four routes, and on /graphql the
- * connect-style middlewares it needs (cors, compression, body-parser) run as they are.
+ * `/graphiql` (GraphiQL, with Sandbox), `/healthz`, `/readyz`, `/metrics` (when on). No web framework:
+ * a map of paths, and on /graphql the connect-style middlewares it needs (cors, compression,
+ * body-parser) run as they are.
  */
 
 /** What the configuration decides of the HTTP face (src/config/server.ts). */
@@ -40,7 +42,7 @@ export interface HttpSettings {
   /** Strip "Did you mean …?" schema hints from error messages. */
   production: boolean;
   introspection: boolean;
-  /** Apollo Sandbox on GET /graphql from a browser; otherwise no landing page. */
+  /** Apollo Sandbox on GET /graphql from a browser, and GraphiQL at /graphiql; otherwise neither. */
   sandbox: boolean;
   /** Execute with graphql-jit (compiled queries) rather than graphql-js. */
   jit: boolean;
@@ -66,7 +68,7 @@ export interface ServerOptions {
   plugins?: ApolloServerPlugin<Context>[];
   /** Most time one GraphQL request may take (REQUEST_DEADLINE_MS). */
   requestDeadlineMs: number;
-  /** Filled into Sandbox's headers (emulator mode only: a demo token is no secret). */
+  /** Filled into Sandbox's and GraphiQL's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
   /** When metrics are on: GET /metrics (Prometheus), outside caller authentication like /healthz, and the count of requests refused before Apollo. */
   metrics?: Pick<Metrics, 'handler' | 'refused'> | undefined;
@@ -169,6 +171,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     ],
   ]);
   if (metrics) routes.set('/metrics', ({ req, res }) => metrics.handler(req, res));
+  if (settings.sandbox) for (const [path, route] of graphiqlRoutes(options.sandboxToken)) routes.set(path, route);
 
   const startExchange = accessLog(log);
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -95,6 +95,9 @@ describe('npm start (dist/main.js)', () => {
     const { match } = await waitForLine(child, /GraphQL at (http:\/\/\S+)\/graphql/);
     const sandbox = await fetch(`${match[1]}/graphql`, { headers: { accept: 'text/html' } });
     expect(await sandbox.text()).toContain('embeddable-sandbox');
+    const graphiql = await fetch(`${match[1]}/graphiql`);
+    expect(graphiql.status).toBe(200);
+    expect(await graphiql.text()).toContain('demo-token-alice');
     const introspection = await fetch(`${match[1]}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -139,6 +142,10 @@ describe('npm start (dist/main.js)', () => {
       const body = (await response.json()) as { data: { images: { nodes: { imageId: string }[] } } };
       expect(body.data.images.nodes).toHaveLength(1);
       expect(upstream.apiRequests.map((r) => r.projectId)).toContain('p1');
+      // GraphiQL is there (not production), with no token filled in: only the emulator's are demo tokens.
+      const graphiql = await fetch(`${match[1]}/graphiql`);
+      expect(graphiql.status).toBe(200);
+      expect(await graphiql.text()).toContain('"defaultHeaders":""');
       // No origin is allowed unless CORS_ORIGINS lists it.
       const preflight = await fetch(`${match[1]}/graphql`, {
         method: 'OPTIONS',
@@ -161,6 +168,7 @@ describe('npm start (dist/main.js)', () => {
       expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
       const page = await fetch(`${locked}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).not.toContain('sandbox');
+      expect((await fetch(`${locked}/graphiql`)).status).toBe(404);
       const preflight = await fetch(`${locked}/graphql`, {
         method: 'OPTIONS',
         headers: { origin: 'https://portal.example.com', 'access-control-request-method': 'POST' },

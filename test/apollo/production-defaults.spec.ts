@@ -3,7 +3,7 @@ import { startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-
 
 /**
  * Production with a real endpoint: no introspection, no "Did you mean" hints that spell out the
- * schema, no Sandbox, no stack traces. Development answers the same requests with all of them, so
+ * schema, no Sandbox or GraphiQL, no stack traces. Development answers the same requests with all of them, so
  * each check is shown to be able to fail.
  */
 
@@ -74,6 +74,15 @@ describe('landing page', () => {
     expect(response.headers.get('content-type')).toContain('application/json');
     const dev = await fetch(`${development.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await dev.text()).toContain('embeddable-sandbox');
+  });
+
+  it('serves no GraphiQL in production (a JSON 404 for the page and its assets)', async () => {
+    for (const path of ['/graphiql', '/graphiql/graphiql.js']) {
+      const response = await fetch(`${production.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('demo-token-alice');
+      expect((await fetch(`${development.url}${path}`)).status).toBe(200);
+    }
   });
 });
 

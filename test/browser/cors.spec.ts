@@ -1,11 +1,11 @@
-import { accessSync, constants } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, startApi, type ApiHarness } from '../helpers/api-server.js';
+import { launchChromium, requireChromium, skipWithoutChromium } from '../helpers/chromium.js';
 
 /**
  * CORS in a real browser: headless Chromium (Debian's, driven by playwright-core; never downloaded)
@@ -17,24 +17,7 @@ import { ALICE, startApi, type ApiHarness } from '../helpers/api-server.js';
  * Without a Chromium executable this file is skipped with a warning, except under CI, where it fails.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const IN_CI = Boolean(process.env.CI);
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const HAVE_CHROMIUM = isExecutable(CHROMIUM);
-const MISSING = `no Chromium executable at ${CHROMIUM}${process.env.CHROMIUM_PATH ? ' (from CHROMIUM_PATH)' : ''}. Install it with \`apt-get install -y chromium\` (Debian/Ubuntu), or point CHROMIUM_PATH at a Chromium/Chrome binary.`;
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPING test/browser/cors.spec.ts: ${MISSING}\n!! (With CI set, this test fails instead of skipping.)\n${'!'.repeat(100)}\n`);
-}
+const SKIP = skipWithoutChromium('test/browser/cors.spec.ts');
 
 const QUERY = '{ images(region: "cn-north-4", first: 3) { nodes { name } } }';
 const TIMEOUT_MS = 10_000;
@@ -116,7 +99,7 @@ async function closeServer(server: Server): Promise<void> {
   });
 }
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('CORS in a real browser (headless Chromium)', () => {
+describe.skipIf(SKIP)('CORS in a real browser (headless Chromium)', () => {
   const accessLog: AccessLine[] = [];
   const pageServers: Server[] = [];
   let allowedOrigin = '';
@@ -125,7 +108,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('CORS in a real browser (headless Chro
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`CI is set, so this browser test must run, but there is ${MISSING}`);
+    requireChromium();
     // The page origins first: the API's policy has to name one of them.
     const [allowed, other] = await Promise.all([startPageServer(), startPageServer()]);
     pageServers.push(allowed.server, other.server);
@@ -138,15 +121,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('CORS in a real browser (headless Chro
       },
     });
     api = await startApi({ cors: { origins: [allowedOrigin], loopback: false }, log: pino({ level: 'info' }, sink) });
-    // playwright already passes --headless (headless: true), --no-sandbox (chromiumSandbox: false)
-    // and --disable-background-networking; --disable-gpu is the one it does not.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      chromiumSandbox: false,
-      args: ['--disable-gpu'],
-      timeout: 20_000,
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
