@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { readExampleOperations } from '../example-operations.js';
+import { readExampleOperations } from './example-operations.js';
 
 /**
  * Apollo Sandbox on `GET /graphql` from a browser, opened on the example operations and, when a

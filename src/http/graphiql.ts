@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readExampleOperations } from '../example-operations.js';
+import { readExampleOperations } from '../apollo/example-operations.js';
 import type { Exchange } from './exchange.js';
 
 /**
