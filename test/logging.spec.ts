@@ -38,7 +38,7 @@ async function send(path: string, init: RequestInit & { headers: Record<string, 
 }
 
 /** A GraphQL POST; `token` goes in X-Auth-Token unless null. */
-function post(body: unknown, { headers = {}, requestId, token = ALICE }: { headers?: Record<string, string>; requestId?: string; token?: string | null } = {}): RequestInit & { headers: Record<string, string> } {
+function post(body: unknown, { headers = {}, requestId, token = ALICE.token }: { headers?: Record<string, string>; requestId?: string; token?: string | null } = {}): RequestInit & { headers: Record<string, string> } {
   return {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token === null ? {} : { 'x-auth-token': token }), ...(requestId ? { 'x-request-id': requestId } : {}), ...headers },
@@ -89,9 +89,9 @@ describe('logging', () => {
     lines.length = 0;
     const { line: anonymous } = await send('/graphql', post({ query: '{ regions }' }, { requestId: 'log-test-anon' }));
     expect(anonymous).toMatchObject({ operationName: null, upstreamCalls: 0, status: 200 });
-    const { line: odd } = await send('/graphql', post({ query: 'query Q { regions }', operationName: 'not a name: ' + ALICE }, { requestId: 'log-test-odd' }));
+    const { line: odd } = await send('/graphql', post({ query: 'query Q { regions }', operationName: 'not a name: ' + ALICE.token }, { requestId: 'log-test-odd' }));
     expect(odd).toMatchObject({ operationName: null, upstreamCalls: 0 });
-    expect(JSON.stringify(lines)).not.toContain(ALICE);
+    expect(JSON.stringify(lines)).not.toContain(ALICE.token);
   });
 
   it('gives a request without a sane X-Request-Id a new UUID, echoed and logged', async () => {
@@ -119,15 +119,15 @@ describe('logging', () => {
     await send('/healthz?token=' + secret, { headers: { authorization: `Bearer ${JWT}`, 'x-api-key': API_KEY, 'x-auth-token': secret } });
     await expect.poll(() => lines.filter((l) => l.msg === 'request').length).toBe(4);
     const all = JSON.stringify(lines);
-    for (const value of [secret, JWT, API_KEY, ALICE]) expect(all).not.toContain(value);
+    for (const value of [secret, JWT, API_KEY, ALICE.token]) expect(all).not.toContain(value);
   });
 
   it('redacts with the paths of src/logger.ts should a request object ever be logged', () => {
     const out: Line[] = [];
     const log = createLogger('info', sink(out));
-    log.info({ req: { headers: { authorization: `Bearer ${JWT}`, 'x-auth-token': ALICE, 'x-api-key': API_KEY } }, credentials: { token: ALICE } }, 'x');
+    log.info({ req: { headers: { authorization: `Bearer ${JWT}`, 'x-auth-token': ALICE.token, 'x-api-key': API_KEY } }, credentials: { token: ALICE.token } }, 'x');
     const all = JSON.stringify(out);
-    for (const value of [JWT, ALICE, API_KEY]) expect(all).not.toContain(value);
+    for (const value of [JWT, ALICE.token, API_KEY]) expect(all).not.toContain(value);
   });
 });
 
@@ -148,6 +148,6 @@ describe('logging without the production logger', () => {
     await expect.poll(() => plain.find((l) => l.requestId === 'plain-1')).toBeDefined();
     expect(plain.find((l) => l.requestId === 'plain-1')).toMatchObject({ msg: 'request', path: '/graphql', status: 200, upstreamCalls: 0 });
     expect(JSON.stringify(plain)).not.toContain(JWT);
-    expect(JSON.stringify(plain)).not.toContain(ALICE);
+    expect(JSON.stringify(plain)).not.toContain(ALICE.token);
   });
 });

@@ -54,7 +54,7 @@ describe('examples/client: the typed client against the server', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    client = createClient({ url: `${api.url}/graphql`, token: ALICE });
+    client = createClient({ url: `${api.url}/graphql`, token: ALICE.token });
   });
   afterAll(async () => {
     await api?.close();

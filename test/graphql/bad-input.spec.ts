@@ -25,7 +25,7 @@ const LIST = `query List($region: String!, $filter: ImageFilter, $sort: ImageSor
 }`;
 
 /** Runs one operation with an empty request log and expects exactly one error with `code`, no upstream call. */
-async function refused(query: string, variables: Record<string, unknown>, code: string, token: string | null = ALICE): Promise<GraphQLResponse<unknown>['errors'] & object> {
+async function refused(query: string, variables: Record<string, unknown>, code: string, token: string | null = ALICE.token): Promise<GraphQLResponse<unknown>['errors'] & object> {
   api.emulator.clearRequests();
   const result = await api.query<unknown>(query, variables, token);
   const error = onlyError(result);
@@ -40,7 +40,7 @@ async function refusedBeforeExecution(query: string, variables: Record<string, u
   api.emulator.clearRequests();
   const response = await fetch(`${api.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+    headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as GraphQLResponse;
@@ -315,7 +315,7 @@ describe('HTTP', () => {
   });
 
   it('a body that is not JSON → 400 with a GraphQL-shaped error and no stack trace', async () => {
-    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': ALICE }, body: '{"query": ' });
+    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token }, body: '{"query": ' });
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).not.toMatch(/stack|\bat [^\s]+ \(|node_modules/i);

@@ -111,7 +111,7 @@ async function post<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  token: string | null = ALICE,
+  token: string | null = ALICE.token,
 ): Promise<{ status: number; body: GraphQLResponse<T> & { extensions?: Record<string, unknown> } }> {
   const response = await fetch(url, {
     method: 'POST',

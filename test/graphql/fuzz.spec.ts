@@ -232,13 +232,13 @@ const garbageToken = fc.oneof(
   fc.constantFrom('demo-token-alice ', 'DEMO-TOKEN-ALICE', 'demo-token-alice,demo-token-bob', 'x'.repeat(12_000), 'null', '\u00e9t\u00e9'),
 );
 const authHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
-  { arbitrary: fc.constant({ 'x-auth-token': ALICE }), weight: 80 },
-  { arbitrary: fc.constant({ 'x-auth-token': BOB }), weight: 4 },
+  { arbitrary: fc.constant({ 'x-auth-token': ALICE.token }), weight: 80 },
+  { arbitrary: fc.constant({ 'x-auth-token': BOB.token }), weight: 4 },
   { arbitrary: fc.constant({}), weight: 6 },
   { arbitrary: garbageToken.map((token) => ({ 'x-auth-token': token })), weight: 5 },
   { arbitrary: garbageToken.map((token) => ({ authorization: `Bearer ${token}` })), weight: 2 },
   {
-    arbitrary: fc.constantFrom<Record<string, string>>({ authorization: 'Basic YWxpY2U6cHc=' }, { authorization: 'Bearer' }, { authorization: `bearer ${ALICE}` }, { 'x-auth-token': '', authorization: `Bearer ${ALICE}` }),
+    arbitrary: fc.constantFrom<Record<string, string>>({ authorization: 'Basic YWxpY2U6cHc=' }, { authorization: 'Bearer' }, { authorization: `bearer ${ALICE.token}` }, { 'x-auth-token': '', authorization: `Bearer ${ALICE.token}` }),
     weight: 3,
   },
 );
@@ -694,7 +694,7 @@ function fuzzRequests(real: RealData): fc.Arbitrary<FuzzRequest> {
   return fc.tuple(gen, authHeaders).map(([request, auth]) => {
     const headers: Record<string, string> = { ...(request.method === 'GET' ? {} : { 'content-type': 'application/json' }), ...auth, ...request.headers };
     // The real ids and cursors are Alice's (private images): valid queries must succeed for her.
-    const alice = headers['x-auth-token'] === ALICE && headers.authorization === undefined;
+    const alice = headers['x-auth-token'] === ALICE.token && headers.authorization === undefined;
     return { ...request, headers, mustSucceed: request.kind === 'valid' && alice };
   });
 }

@@ -301,7 +301,7 @@ describe('quirks the emulator does not send, through a stub upstream', () => {
       support: { kvm: true, xen: false, largeMemory: false, arm: false },
       raw: odd,
     });
-    expect(stub.requests.at(-1)?.headers['x-auth-token']).toBe(ALICE);
+    expect(stub.requests.at(-1)?.headers['x-auth-token']).toBe(ALICE.token);
   });
 
   it('an unreadable date fails its field as UPSTREAM_ERROR, not an internal error, and raw keeps it', async () => {

@@ -87,7 +87,7 @@ describe(`load: ${SECONDS} s at concurrency ${CONCURRENCY}, 10% upstream errors`
         try {
           response = await fetch(`${api.url}/graphql`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+            headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
             body: JSON.stringify({ query, variables }),
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
           });

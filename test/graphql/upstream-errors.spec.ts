@@ -31,7 +31,7 @@ interface Upstream {
 }
 
 /** Runs `query` with a clean log; expects one error and exactly `calls` upstream calls, and returns both. */
-async function failing(query: string, token: string = ALICE, calls = 1): Promise<{ result: GraphQLResponse<unknown>; code: unknown; upstream: Upstream; log: readonly RecordedRequest[] }> {
+async function failing(query: string, token: string = ALICE.token, calls = 1): Promise<{ result: GraphQLResponse<unknown>; code: unknown; upstream: Upstream; log: readonly RecordedRequest[] }> {
   api.emulator.clearRequests();
   const result = await api.query<unknown>(query, {}, token);
   const error = onlyError(result);
@@ -157,6 +157,6 @@ describe('timeouts', () => {
     expect(error.extensions?.upstream).toBeUndefined();
     expect(error.message).toMatch(/150 ms/);
     expect(result.data).toBeNull();
-    expect(JSON.stringify(result)).not.toContain(ALICE);
+    expect(JSON.stringify(result)).not.toContain(ALICE.token);
   });
 });

@@ -14,7 +14,7 @@ function preflight(url: string, origin: string, requestHeaders = 'content-type,x
 }
 
 function post(url: string, headers: Record<string, string>, body = QUERY): Promise<Response> {
-  return fetch(`${url}/graphql`, { method: 'POST', headers: { 'x-auth-token': ALICE, ...headers }, body });
+  return fetch(`${url}/graphql`, { method: 'POST', headers: { 'x-auth-token': ALICE.token, ...headers }, body });
 }
 
 describe('with CORS_ORIGINS listing exact origins', () => {
@@ -116,9 +116,9 @@ describe("Apollo's CSRF prevention stays on", () => {
 
   it('refuses a GET query without a preflight-forcing header, and runs it with apollo-require-preflight', async () => {
     const url = `${api.url}/graphql?query=${encodeURIComponent('{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }')}`;
-    const refused = await fetch(url, { headers: { 'x-auth-token': ALICE } });
+    const refused = await fetch(url, { headers: { 'x-auth-token': ALICE.token } });
     expect(refused.status).toBe(400);
-    const allowed = await fetch(url, { headers: { 'x-auth-token': ALICE, 'apollo-require-preflight': 'true' } });
+    const allowed = await fetch(url, { headers: { 'x-auth-token': ALICE.token, 'apollo-require-preflight': 'true' } });
     expect(allowed.status).toBe(200);
   });
 });

@@ -63,35 +63,35 @@ describe('with CACHE_TTL_MS', () => {
 
   it('Bob never gets the page Alice cached: his own call, his own private images', async () => {
     api.emulator.clearRequests();
-    const alice = nodes(await api.query(PRIVATE_PAGE, {}, ALICE));
+    const alice = nodes(await api.query(PRIVATE_PAGE, {}, ALICE.token));
     expect(new Set(alice.map((n) => n.owner))).toEqual(new Set([ALICE_PROJECT]));
     expect(api.emulator.apiRequests.map((r) => r.projectId)).toEqual([ALICE_PROJECT]);
 
-    const bob = nodes(await api.query(PRIVATE_PAGE, {}, BOB));
+    const bob = nodes(await api.query(PRIVATE_PAGE, {}, BOB.token));
     expect(new Set(bob.map((n) => n.owner))).toEqual(new Set([BOB_PROJECT]));
     const aliceIds = new Set(alice.map((n) => n.imageId));
     expect(bob.filter((n) => aliceIds.has(n.imageId))).toEqual([]);
     expect(api.emulator.apiRequests.map((r) => r.projectId)).toEqual([ALICE_PROJECT, BOB_PROJECT]);
 
     // Each is then served their own page from the cache.
-    expect(nodes(await api.query(PRIVATE_PAGE, {}, BOB))).toEqual(bob);
-    expect(nodes(await api.query(PRIVATE_PAGE, {}, ALICE))).toEqual(alice);
+    expect(nodes(await api.query(PRIVATE_PAGE, {}, BOB.token))).toEqual(bob);
+    expect(nodes(await api.query(PRIVATE_PAGE, {}, ALICE.token))).toEqual(alice);
     expect(api.emulator.apiRequests).toHaveLength(2);
   });
 
   it('a repeated by-id lookup is served from the cache, per caller', async () => {
-    const [image] = nodes(await api.query(PRIVATE_PAGE, {}, ALICE));
+    const [image] = nodes(await api.query(PRIVATE_PAGE, {}, ALICE.token));
     api.emulator.clearRequests();
-    const first = (await api.query(BY_ID, { id: image!.imageId }, ALICE)) as ById;
+    const first = (await api.query(BY_ID, { id: image!.imageId }, ALICE.token)) as ById;
     expect(first.errors).toBeUndefined();
     expect(first.data?.image).toEqual(image);
     expect(api.emulator.apiRequests.map((r) => r.query.id)).toEqual([image!.imageId]);
 
-    for (let i = 0; i < 2; i++) expect(((await api.query(BY_ID, { id: image!.imageId }, ALICE)) as ById).data?.image).toEqual(image);
+    for (let i = 0; i < 2; i++) expect(((await api.query(BY_ID, { id: image!.imageId }, ALICE.token)) as ById).data?.image).toEqual(image);
     expect(api.emulator.apiRequests).toHaveLength(1);
 
     // Bob looking up Alice's private image makes his own call, and sees nothing.
-    const bob = (await api.query(BY_ID, { id: image!.imageId }, BOB)) as ById;
+    const bob = (await api.query(BY_ID, { id: image!.imageId }, BOB.token)) as ById;
     expect(bob.errors).toBeUndefined();
     expect(bob.data?.image).toBeNull();
     expect(api.emulator.apiRequests.map((r) => r.projectId)).toEqual([ALICE_PROJECT, BOB_PROJECT]);
@@ -209,7 +209,7 @@ describe('concurrent identical requests', () => {
     const first = new AbortController();
     const left = fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
       body: JSON.stringify({ query: PAGE }),
       signal: first.signal,
     }).then(

@@ -241,7 +241,7 @@ describe('the server over budget (UPSTREAM_RATE_LIMIT=2, UPSTREAM_RATE_WAIT_MS=0
   const post = async (query: string) => {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
       body: JSON.stringify({ query }),
     });
     const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string; retryAfterSeconds?: number } }[] };
