@@ -6,11 +6,13 @@ import type { CorsPolicy } from '../../src/http/cors.js';
 import type { ClientSettings } from '../../src/upstream/client.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { RunningServer } from '../../src/server.js';
+import { perFile } from './per-file.js';
 import { ALICE } from './tenants.js';
 
 /**
  * The whole product on loopback for a test file: an emulator, and the app (`createApp`, as
- * `npm start` wires it) pointed at it over HTTP, on port 0. One per file; `close()` in afterAll.
+ * `npm start` wires it) pointed at it over HTTP, on port 0: `useApi` for the tests of a file (or
+ * a describe), `startApi` for one test.
  */
 
 export { ALICE, BOB } from './tenants.js';
@@ -99,4 +101,13 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       if (!options.sharedEmulator) await emulator.close();
     },
   };
+}
+
+/**
+ * The API for the tests of this file (or of the calling describe), started in beforeAll and closed
+ * in afterAll. Options that name other resources of the file (a stub's URL) are given as a function,
+ * read when the API starts.
+ */
+export function useApi(options: HarnessOptions | (() => HarnessOptions) = {}): ApiHarness {
+  return perFile('the API', () => startApi(typeof options === 'function' ? options() : options), (api) => api.close());
 }

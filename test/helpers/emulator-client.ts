@@ -1,11 +1,17 @@
 import { request } from 'node:http';
-import type { Emulator } from '../../src/emulator/server.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
+import { perFile } from './per-file.js';
 import { ALICE } from './tenants.js';
 
 /** Test-side access to the emulator over real HTTP, plus the oracles the specs compare it with. */
 
 export { ALICE, BOB } from './tenants.js';
+
+/** An emulator for the tests of this file (or of the calling describe), started in beforeAll and closed in afterAll. */
+export function useEmulator(options: EmulatorOptions = {}): Emulator {
+  return perFile('the emulator', () => startEmulator(options), (emulator) => emulator.close());
+}
 
 export const REGIONS = ['cn-north-4', 'cn-east-3', 'ap-southeast-1', 'ap-southeast-3', 'la-north-2', 'tr-west-1', 'eu-west-101'] as const;
 
