@@ -1,14 +1,8 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, startApi, type ApiHarness } from './helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { ALICE, useApi } from './helpers/api-server.js';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 describe('HTTP routes', () => {
   it('GET /graphql from a browser serves Apollo Sandbox with the example operations and the demo token', async () => {

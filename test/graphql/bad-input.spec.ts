@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graphql/relay/global-id.js';
-import { ALICE, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { dataOf, gqlPage, onlyError, type ListArgs } from '../helpers/graphql-oracle.js';
 
 /**
@@ -10,13 +10,7 @@ import { dataOf, gqlPage, onlyError, type ListArgs } from '../helpers/graphql-or
 
 const REGION = 'tr-west-1';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 const LIST = `query List($region: String!, $filter: ImageFilter, $sort: ImageSort, $first: Int, $after: String, $last: Int, $before: String) {
   images(region: $region, filter: $filter, sort: $sort, first: $first, after: $after, last: $last, before: $before) {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, startApi, type ApiHarness } from '../helpers/api-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALICE, BOB, useApi } from '../helpers/api-server.js';
 
 /**
  * A bounded fuzz run against the whole product on loopback: a few thousand documents, variables,
@@ -702,7 +702,7 @@ function fuzzRequests(real: RealData): fc.Arbitrary<FuzzRequest> {
 // ---------------------------------------------------------------------------------------------
 // Sending and checking
 
-let api: ApiHarness;
+const api = useApi();
 
 async function send(request: FuzzRequest, index: number): Promise<Outcome> {
   const started = performance.now();
@@ -833,7 +833,6 @@ function reportFailures(failures: Outcome[]): string {
 const real: RealData = { imageIds: [], nodeIds: [], cursors: [] };
 
 beforeAll(async () => {
-  api = await startApi();
   const result = await api.query<{ images: { edges: { cursor: string; node: { id: string; imageId: string; parentImageId: string | null } }[] } }>(
     '{ images(region: "cn-north-4", first: 8, filter: { imageType: PRIVATE }) { edges { cursor node { id imageId parentImageId } } } }',
   );
@@ -844,10 +843,6 @@ beforeAll(async () => {
     if (node.parentImageId) real.imageIds.push(node.parentImageId);
   }
   if (real.imageIds.length === 0) throw new Error(`no images to fuzz with: ${JSON.stringify(result)}`);
-});
-
-afterAll(async () => {
-  await api?.close();
 });
 
 describe('fuzzing /graphql over HTTP', () => {

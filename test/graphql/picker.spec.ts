@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_REGIONS } from '../../src/emulator/catalog.js';
 import type { RecordedRequest } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, BOB, startApi, useApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
 import { expectedOrder, wireBool, type SortKey } from '../helpers/emulator-client.js';
 import { dataOf, onlyError, restPage, restWalk, type RestParams } from '../helpers/graphql-oracle.js';
 
@@ -41,13 +41,7 @@ interface Filter {
   createdBefore?: string;
 }
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 // ---------------------------------------------------------------------------------------------
 // The oracle

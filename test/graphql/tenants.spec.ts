@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANTS } from '../../src/emulator/options.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, BOB, useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { dataOf, gqlAllIds, gqlPage, idsOf, onlyError, restWalk } from '../helpers/graphql-oracle.js';
 
 /** Tenant isolation through GraphQL: each token sees its own view, never another tenant's images. */
@@ -10,20 +10,16 @@ const REGION = 'tr-west-1';
 const ALICE_PROJECT = DEMO_TENANTS[0]!.projectId;
 const BOB_PROJECT = DEMO_TENANTS[1]!.projectId;
 
-let api: ApiHarness;
+const api = useApi();
 let aliceAll: ImageInfo[];
 let bobAll: ImageInfo[];
 let alicePrivate: ImageInfo[];
 let bobPrivate: ImageInfo[];
 
 beforeAll(async () => {
-  api = await startApi();
   [aliceAll, bobAll] = await Promise.all([restWalk(api, REGION, {}, ALICE.token), restWalk(api, REGION, {}, BOB.token)]);
   alicePrivate = aliceAll.filter((image) => image.visibility === 'private');
   bobPrivate = bobAll.filter((image) => image.visibility === 'private');
-});
-afterAll(async () => {
-  await api.close();
 });
 
 describe('two tokens, two views', () => {

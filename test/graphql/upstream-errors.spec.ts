@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../src/emulator/server.js';
-import { ALICE, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { dataOf, onlyError, restPage } from '../helpers/graphql-oracle.js';
 
 /**
@@ -12,15 +12,9 @@ import { dataOf, onlyError, restPage } from '../helpers/graphql-oracle.js';
 const REGION = 'tr-west-1';
 const LIST = `{ images(region: "${REGION}", first: 5) { nodes { imageId } } }`;
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
+const api = useApi();
 afterEach(() => {
   api.emulator.resetFaults();
-});
-afterAll(async () => {
-  await api.close();
 });
 
 interface Upstream {
@@ -142,13 +136,7 @@ describe('image service errors', () => {
 });
 
 describe('timeouts', () => {
-  let slow: ApiHarness;
-  beforeAll(async () => {
-    slow = await startApi({ client: { timeoutMs: 150 }, emulator: { faults: { latencyMs: 2_000 } } });
-  });
-  afterAll(async () => {
-    await slow.close();
-  });
+  const slow = useApi({ client: { timeoutMs: 150 }, emulator: { faults: { latencyMs: 2_000 } } });
 
   it('an upstream slower than the client timeout → UPSTREAM_TIMEOUT, no upstream details, no stack', async () => {
     const result = await slow.query<unknown>(LIST);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, startApi, type ApiHarness } from '../helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { ALICE, useApi } from '../helpers/api-server.js';
 
 /** CORS on /graphql over real HTTP, and Apollo's CSRF prevention beside it. (A real browser: test/browser/.) */
 
@@ -18,13 +18,7 @@ function post(url: string, headers: Record<string, string>, body = QUERY): Promi
 }
 
 describe('with CORS_ORIGINS listing exact origins', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi({ cors: { origins: [PORTAL, 'http://localhost:5173'], loopback: false } });
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi({ cors: { origins: [PORTAL, 'http://localhost:5173'], loopback: false } });
 
   it.each([PORTAL, 'http://localhost:5173'])('answers the preflight from %s with 204 and the full CORS grant, before Apollo or the upstream', async (origin) => {
     api.emulator.clearRequests();
@@ -73,13 +67,7 @@ describe('with CORS_ORIGINS listing exact origins', () => {
 });
 
 describe('in emulator mode (the default policy)', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it.each(['http://localhost:5173', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'http://localhost'])('allows the local dev server %s', async (origin) => {
     const response = await preflight(api.url, origin);
@@ -94,13 +82,7 @@ describe('in emulator mode (the default policy)', () => {
 });
 
 describe("Apollo's CSRF prevention stays on", () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it.each([
     ['text/plain', QUERY],
