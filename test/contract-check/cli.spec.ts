@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { useEmulator } from '../helpers/emulator-client.js';
 
 /**
  * `npm run contract-check` as a user runs it: the CLI compiled (it and the emulator's CLI, into a
@@ -15,7 +15,6 @@ import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let out: string;
-let real: Emulator;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'contract-check-cli-'));
@@ -33,13 +32,13 @@ beforeAll(async () => {
   );
   const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(out, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
   expect(build.status, build.stdout + build.stderr).toBe(0);
-  real = await startEmulator();
 }, 120_000);
 
-afterAll(async () => {
-  await real?.close();
+afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
+
+const real = useEmulator();
 
 async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(out, 'dist/contract-check/cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
