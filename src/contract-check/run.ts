@@ -3,7 +3,8 @@ import { ConfigError, type Config } from '../config/index.js';
 import type { Credentials } from '../upstream/client.js';
 import { isValidRegion } from '../upstream/wire.js';
 import { exitCodeOf, formatReport, runContractCheck } from './compare.js';
-import { MAX_CALLS_PER_RUN, PROBES } from './probes.js';
+import { PROBES } from './probes.js';
+import { MAX_CALLS_PER_RUN } from './probes/probe.js';
 import { Target, type Answer } from './target.js';
 
 /**
