@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Env } from '../../src/config/index.js';
-import { compareSides, exitCodeOf, formatReport, runContractCheck, type CheckReport } from '../../src/contract-check/compare.js';
-import { fact, unknown } from '../../src/contract-check/facts.js';
-import { PROBES } from '../../src/contract-check/probes.js';
-import { MAX_CALLS_PER_PROBE, MAX_CALLS_PER_RUN } from '../../src/contract-check/probes/probe.js';
-import { contractCheckMain, type LocalEmulator } from '../../src/contract-check/run.js';
-import { Target } from '../../src/contract-check/target.js';
+import { compareSides, exitCodeOf, formatReport, runContractCheck, type CheckReport } from '../../tools/contract-check/compare.js';
+import { fact, unknown } from '../../tools/contract-check/facts.js';
+import { PROBES } from '../../tools/contract-check/probes.js';
+import { MAX_CALLS_PER_PROBE, MAX_CALLS_PER_RUN } from '../../tools/contract-check/probes/probe.js';
+import { contractCheckMain, type LocalEmulator } from '../../tools/contract-check/run.js';
+import { Target } from '../../tools/contract-check/target.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { parseWireBoolean, type ImageInfo } from '../../src/upstream/wire.js';
 import { ALICE, useEmulator } from '../helpers/emulator-client.js';

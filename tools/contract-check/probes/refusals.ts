@@ -1,4 +1,4 @@
-import { MAX_LIMIT, type ListImagesQuery } from '../../upstream/wire.js';
+import { MAX_LIMIT, type ListImagesQuery } from '../../../src/upstream/wire.js';
 import { refusalOrAccepted } from './answers.js';
 import type { Probe } from './probe.js';
 

@@ -1,4 +1,4 @@
-import type { ImageInfo } from '../../upstream/wire.js';
+import type { ImageInfo } from '../../../src/upstream/wire.js';
 import { fact, type Fact } from '../facts.js';
 import type { Answer } from '../target.js';
 

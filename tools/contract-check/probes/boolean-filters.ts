@@ -1,4 +1,4 @@
-import { parseWireBoolean, type ListImagesQuery } from '../../upstream/wire.js';
+import { parseWireBoolean, type ListImagesQuery } from '../../../src/upstream/wire.js';
 import { fact, unknown } from '../facts.js';
 import { ids, refusalFact, refusalValue, sameIds } from './answers.js';
 import type { Probe } from './probe.js';

@@ -1,4 +1,4 @@
-import { MAX_LIMIT } from '../../upstream/wire.js';
+import { MAX_LIMIT } from '../../../src/upstream/wire.js';
 import { fact, unknown } from '../facts.js';
 import { refusalFact } from './answers.js';
 import type { Probe } from './probe.js';

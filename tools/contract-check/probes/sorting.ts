@@ -1,4 +1,4 @@
-import { MAX_LIMIT, WIRE_SORT_DIRS, WIRE_SORT_KEYS, type ImageInfo, type WireSortDir, type WireSortKey } from '../../upstream/wire.js';
+import { MAX_LIMIT, WIRE_SORT_DIRS, WIRE_SORT_KEYS, type ImageInfo, type WireSortDir, type WireSortKey } from '../../../src/upstream/wire.js';
 import { fact, unknown, type Fact } from '../facts.js';
 import type { Answer } from '../target.js';
 import { ids, refusalFact, sameIds, shortIds } from './answers.js';

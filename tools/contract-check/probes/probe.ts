@@ -1,4 +1,4 @@
-import type { ListImagesQuery } from '../../upstream/wire.js';
+import type { ListImagesQuery } from '../../../src/upstream/wire.js';
 import type { Fact } from '../facts.js';
 import type { Answer } from '../target.js';
 

@@ -1,4 +1,4 @@
-import type { ImageInfo } from '../../upstream/wire.js';
+import type { ImageInfo } from '../../../src/upstream/wire.js';
 import type { Refusal } from './answers.js';
 import type { ProbeContext } from './probe.js';
 
