@@ -12,8 +12,6 @@ import { ALICE, useApi } from './helpers/api-server.js';
 
 type Line = Record<string, unknown>;
 const lines: Line[] = [];
-// The production logger (with its redaction), writing into the test's sink.
-const api = useApi({ log: createLogger('info', sink(lines)) });
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsb2ctdGVzdCJ9.c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3QtbGVhaw';
 const API_KEY = 'api-key-that-must-not-leak-0123456789';
@@ -26,6 +24,9 @@ function sink(into: Line[]): Writable {
     },
   });
 }
+
+// The production logger (with its redaction), writing into the test's sink.
+const api = useApi({ log: createLogger('info', sink(lines)) });
 
 const accessLines = (requestId: string): Line[] => lines.filter((l) => l.msg === 'request' && l.requestId === requestId);
 
