@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_QUERY_LIMITS, loadConfig, type Env } from '../src/config/index.js';
-import { DEMO_TENANTS, defaultEmulatorFaults } from '../src/emulator/options.js';
-import { startEmulator } from '../src/emulator/server.js';
+import { DEMO_TENANTS } from '../src/emulator/options.js';
 
 function problemsOf(load: () => unknown): string[] {
   try {
@@ -269,50 +268,15 @@ describe('EMULATOR_AKSK', () => {
     expect(problems[0]).toMatch(pattern);
     expect(problems[0]).not.toContain('SeCrEt');
   });
-
-  it('are accepted by startEmulator; without EMULATOR_TENANTS a key of no demo tenant stops it', async () => {
-    const emulator = await startEmulator(loadConfig({ EMULATOR_AKSK: `AK1:sk-1:${ALICE_PROJECT}` }).emulator);
-    try {
-      expect(emulator.accessKeys).toEqual([{ ak: 'AK1', sk: 'sk-1', projectId: ALICE_PROJECT }]);
-    } finally {
-      await emulator.close();
-    }
-    // Read by the emulator's own settings rules, the key stops the configuration before any start.
-    expect(() => loadConfig({ EMULATOR_AKSK: 'AK1:sk-1:nobody' })).toThrow(/access key AK1 maps to project nobody, which is none of the tenants' projects/);
-  });
 });
 
-describe('the embedded emulator overrides', () => {
-  it('are accepted by startEmulator as they are, leaving everything unset to its defaults', async () => {
-    const emulator = await startEmulator(loadConfig({}).emulator);
-    try {
-      expect(emulator.tenants).toEqual(DEMO_TENANTS);
-      expect(emulator.faultSettings).toEqual(defaultEmulatorFaults());
-      expect(new URL(emulator.url).hostname).toBe('127.0.0.1');
-      const demo = await fetch(`${emulator.url}/v1/cloudimages/tr-west-1?limit=1`, { headers: { 'X-Auth-Token': DEMO_TENANTS[0]!.token } });
-      expect(demo.status).toBe(200);
-    } finally {
-      await emulator.close();
-    }
-  });
-
-  it('apply over the emulator defaults, knob by knob', async () => {
-    const { emulator: overrides } = loadConfig({ EMULATOR_TENANTS: 'cfg-token:cfg-project', EMULATOR_SEED: '11', EMULATOR_THROTTLE_BURST: '2', EMULATOR_RETRY_AFTER_S: '7' });
-    expect(overrides.tenants).toEqual([{ token: 'cfg-token', projectId: 'cfg-project' }]);
-    expect(overrides.seed).toBe(11);
-    const emulator = await startEmulator(overrides);
-    try {
-      expect(emulator.faultSettings).toEqual({ ...defaultEmulatorFaults(), throttleBurst: 2, retryAfterSeconds: 7 });
-      emulator.resetFaults();
-      const headers = { 'X-Auth-Token': 'cfg-token' };
-      const ok = await fetch(`${emulator.url}/v1/cloudimages/tr-west-1?visibility=private&limit=1`, { headers });
-      expect(ok.status).toBe(200);
-      expect(((await ok.json()) as { images: { owner: string }[] }).images.map((i) => i.owner)).toEqual(['cfg-project']);
-      const demo = await fetch(`${emulator.url}/v1/cloudimages/tr-west-1`, { headers: { 'X-Auth-Token': 'demo-token-alice' } });
-      expect(demo.status).toBe(401);
-    } finally {
-      await emulator.close();
-    }
+describe('METRICS_ENABLED', () => {
+  it('is read as a boolean, on by default', () => {
+    expect(loadConfig({}).server.metrics).toBe(true);
+    expect(loadConfig({ METRICS_ENABLED: 'false' }).server.metrics).toBe(false);
+    expect(loadConfig({ METRICS_ENABLED: 'TRUE' }).server.metrics).toBe(true);
+    expect(() => loadConfig({ METRICS_ENABLED: 'off' })).toThrow(ConfigError);
+    expect(() => loadConfig({ METRICS_ENABLED: 'off' })).toThrow(/METRICS_ENABLED must be true or false/);
   });
 });
 

@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../src/emulator/server.js';
+import { startEmulator } from '../src/emulator/server.js';
+import { useEmulator } from './helpers/emulator-client.js';
 
 /** `npm start` as a user meets it: the built entry point, run as a process. */
 
@@ -121,13 +122,7 @@ describe('npm start (dist/main.js)', () => {
   });
 
   describe('with CLOUDIMAGES_ENDPOINT', () => {
-    let upstream: Emulator;
-    beforeAll(async () => {
-      upstream = await startEmulator({ tenants: [{ token: 'elsewhere-token', projectId: 'p1' }] });
-    });
-    afterAll(async () => {
-      await upstream.close();
-    });
+    const upstream = useEmulator({ tenants: [{ token: 'elsewhere-token', projectId: 'p1' }] });
 
     it('calls that endpoint instead of an embedded emulator', async () => {
       const child = start({ CLOUDIMAGES_ENDPOINT: upstream.url });

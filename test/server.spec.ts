@@ -1,14 +1,8 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, startApi, type ApiHarness } from './helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { ALICE, useApi } from './helpers/api-server.js';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 describe('HTTP routes', () => {
   it('GET /graphql from a browser serves Apollo Sandbox with the example operations and the demo token', async () => {
@@ -18,7 +12,7 @@ describe('HTTP routes', () => {
     const html = await response.text();
     expect(html).toContain('embeddable-sandbox');
     expect(html).toContain('query ImagesPage');
-    expect(html).toContain(ALICE);
+    expect(html).toContain(ALICE.token);
     expect(html).toContain('X-Auth-Token');
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
   });
@@ -59,7 +53,7 @@ describe('HTTP routes', () => {
 
   it('matches routes in any case and with a trailing slash, and answers HEAD like GET without a body', async () => {
     expect((await fetch(`${api.url}/HealthZ/`)).status).toBe(200);
-    const post = await fetch(`${api.url}/graphql/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': ALICE }, body: JSON.stringify({ query: '{ regions }' }) });
+    const post = await fetch(`${api.url}/graphql/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token }, body: JSON.stringify({ query: '{ regions }' }) });
     expect(post.status).toBe(200);
     expect(((await post.json()) as { data: { regions: string[] } }).data.regions.length).toBeGreaterThan(0);
     const head = await fetch(`${api.url}/readyz`, { method: 'HEAD' });
@@ -112,7 +106,7 @@ describe('HTTP routes', () => {
   it('takes the token from Authorization: Bearer as well', async () => {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE.token}` },
       body: JSON.stringify({ query: '{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }' }),
     });
     const body = (await response.json()) as { data: { images: { nodes: unknown[] } } };
@@ -124,7 +118,7 @@ describe('requests Apollo refuses (found by fuzzing)', () => {
   async function post(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: { errors?: { message: string; extensions: { code: string } }[] } }> {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE, ...headers },
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token, ...headers },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as { errors?: { message: string; extensions: { code: string } }[] } };

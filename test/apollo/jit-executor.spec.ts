@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
-import { reply, startStubUpstream, stubImage, type StubUpstream } from '../helpers/stub-upstream.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApi } from '../helpers/api-server.js';
+import { reply, stubImage, useStubUpstream } from '../helpers/stub-upstream.js';
 
 /**
  * graphql-jit answers exactly as graphql-js does: the same requests to two servers over one
@@ -30,22 +30,16 @@ async function post(url: string, body: unknown, token: string | null = 'demo-tok
 }
 
 describe('over the emulator', () => {
-  let jit: ApiHarness;
-  let plain: ApiHarness;
+  const jit = useApi({ jit: true });
+  const plain = useApi(() => ({ jit: false, endpoint: jit.emulator.url }));
   let ids: { imageId: string; id: string; cursor: string }[] = [];
   let operations = '';
   beforeAll(async () => {
-    jit = await startApi({ jit: true });
-    plain = await startApi({ jit: false, endpoint: jit.emulator.url });
     operations = await readFile(new URL('../../schema/operations.graphql', import.meta.url), 'utf8');
     const page = await jit.query<{ images: { edges: { cursor: string; node: { id: string; imageId: string } }[] } }>(
       '{ images(region: "cn-north-4", first: 3, filter: { imageType: PRIVATE }) { edges { cursor node { id imageId } } } }',
     );
     ids = page.data!.images.edges.map((edge) => ({ ...edge.node, cursor: edge.cursor }));
-  });
-  afterAll(async () => {
-    await plain.close();
-    await jit.close();
   });
 
   const cases: [string, () => unknown, (string | null)?][] = [
@@ -87,19 +81,9 @@ describe('over the emulator', () => {
 });
 
 describe('over a stub that sends an unreadable image', () => {
-  let stub: StubUpstream;
-  let jit: ApiHarness;
-  let plain: ApiHarness;
-  beforeAll(async () => {
-    stub = await startStubUpstream();
-    stub.setFallback(reply(200, { images: Array.from({ length: 6 }, (_, n) => stubImage(n, n === 2 ? { created_at: 'not-a-date', deleted_at: 'nope', updated_at: 7 } : {})) }));
-    jit = await startApi({ jit: true, endpoint: stub.url });
-    plain = await startApi({ jit: false, endpoint: stub.url });
-  });
-  afterAll(async () => {
-    await Promise.all([jit.close(), plain.close()]);
-    await stub.close();
-  });
+  const stub = useStubUpstream(reply(200, { images: Array.from({ length: 6 }, (_, n) => stubImage(n, n === 2 ? { created_at: 'not-a-date', deleted_at: 'nope', updated_at: 7 } : {})) }));
+  const jit = useApi(() => ({ jit: true, endpoint: stub.url }));
+  const plain = useApi(() => ({ jit: false, endpoint: stub.url }));
 
   it('the same data (one null slot), and coded errors at the same paths', async () => {
     const request = { query: '{ images(region: "cn-north-4", first: 5) { edges { cursor node { name createdAt updatedAt deletedAt } } nodes { imageId deletedAt } } }' };

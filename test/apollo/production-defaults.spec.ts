@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { useApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
 
 /**
  * Production with a real endpoint: no introspection, no "Did you mean" hints that spell out the
@@ -7,14 +7,8 @@ import { startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-
  * each check is shown to be able to fail.
  */
 
-let production: ApiHarness;
-let development: ApiHarness;
-beforeAll(async () => {
-  [production, development] = await Promise.all([startApi({ production: true }), startApi()]);
-});
-afterAll(async () => {
-  await Promise.all([production.close(), development.close()]);
-});
+const production = useApi({ production: true });
+const development = useApi();
 
 async function post(api: ApiHarness, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; text: string; body: GraphQLResponse }> {
   const response = await fetch(`${api.url}/graphql`, {

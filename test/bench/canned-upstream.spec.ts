@@ -1,23 +1,21 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCannedUpstream } from '../../bench/canned-upstream.js';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { useEmulator } from '../helpers/emulator-client.js';
 
 /** The benchmark's headline baseline replays the emulator's answers byte for byte, recording each once. */
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let canned: ReturnType<typeof createCannedUpstream>;
 let url: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   canned = createCannedUpstream(emulator.url);
   await new Promise<void>((resolve) => canned.server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(canned.server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   await new Promise((resolve) => canned.server.close(resolve));
-  await emulator.close();
 });
 
 const get = (base: string, path: string, token?: string) => fetch(`${base}${path}`, { headers: token ? { 'x-auth-token': token } : {} });

@@ -38,7 +38,7 @@ const PAGE = `<!doctype html>
   try {
     const response = await fetch(api + '/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Auth-Token': ${JSON.stringify(ALICE)} },
+      headers: { 'content-type': 'application/json', 'X-Auth-Token': ${JSON.stringify(ALICE.token)} },
       body: JSON.stringify({ query: ${JSON.stringify(QUERY).replace(/</g, '\\u003c')} }),
     });
     document.getElementById('status').textContent = String(response.status);

@@ -103,7 +103,7 @@ describe.skipIf(SKIP)('GraphiQL offline, in a real browser (headless Chromium)',
       expect([...(await shown(result)).matchAll(/"name": "([^"]*)"/g)].map((match) => match[1])).toEqual(oneSpaced);
 
       // The query went to this server's /graphql with the demo token from GraphiQL's default headers.
-      expect(toServer).toContainEqual({ method: 'POST', path: '/graphql', token: ALICE });
+      expect(toServer).toContainEqual({ method: 'POST', path: '/graphql', token: ALICE.token });
       expect(toServer.map((request) => request.path).every((path) => path === '/graphql' || path.startsWith('/graphiql'))).toBe(true);
       expect(offHost).toEqual([]);
       expect(await cspViolations()).toEqual([]);

@@ -138,7 +138,7 @@ describe.skipIf(SKIP)('the image picker in a real browser (headless Chromium)', 
       // The footer shows the list's cost as the API prices the same operation.
       const priced = await fetch(`${api.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+        headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
         body: JSON.stringify({ query: print(PickerImagesDocument), variables: { region, filter, sort, first: 20 } }),
       });
       const { estimated, limit } = ((await priced.json()) as { extensions: { cost: { estimated: number; limit: number } } }).extensions.cost;
@@ -163,7 +163,7 @@ describe.skipIf(SKIP)('the image picker in a real browser (headless Chromium)', 
       expect(await notice.textContent()).toContain('UNAUTHENTICATED');
       expect(await page.locator('.rows > li').count()).toBe(0);
 
-      await notice.getByLabel('Token').fill(ALICE);
+      await notice.getByLabel('Token').fill(ALICE.token);
       await notice.getByRole('button', { name: 'Sign in' }).click();
       const answer = await api.query<ImagesAnswer>('{ regions images(region: "cn-north-4", filter: { status: ACTIVE }, sort: { key: NAME, direction: ASC }, first: 20) { totalCount edges { node { imageId } } } }');
       await expect.poll(() => rowIds(page)).toEqual(answer.data!.images.edges.map((edge) => edge.node.imageId));

@@ -5,44 +5,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { useEmulator } from '../helpers/emulator-client.js';
 
 /**
- * `npm run contract-check` as a user runs it: the CLI compiled (it and the emulator's CLI, into a
- * temporary directory, so this file neither needs nor races the main build), run as a process that
- * spawns the emulator itself, with the "real" side played by an emulator started here.
+ * `npm run contract-check` as a user runs it: the CLI compiled by its own build (tools/tsconfig.json,
+ * which builds the emulator's CLI too) into a temporary directory, so that this file races no other
+ * build, run as a process that spawns the emulator itself, with the "real" side played by an
+ * emulator started here.
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let out: string;
-let real: Emulator;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'contract-check-cli-'));
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
   // The CLI's packages (zod, undici, ...) resolve from here.
   symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
-  writeFileSync(
-    join(out, 'tsconfig.json'),
-    JSON.stringify({
-      extends: join(root, 'tsconfig.json'),
-      compilerOptions: { noEmit: false, sourceMap: false, rootDir: join(root, 'src'), outDir: join(out, 'dist'), typeRoots: [join(root, 'node_modules/@types')] },
-      files: [join(root, 'src/contract-check/cli.ts'), join(root, 'src/emulator/cli.ts')],
-      include: [],
-    }),
-  );
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(out, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', join(root, 'tools/tsconfig.json'), '--outDir', join(out, 'dist'), '--tsBuildInfoFile', join(out, 'tsbuildinfo'), '--sourceMap', 'false'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   expect(build.status, build.stdout + build.stderr).toBe(0);
-  real = await startEmulator();
 }, 120_000);
 
-afterAll(async () => {
-  await real?.close();
+afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
+const real = useEmulator();
+
 async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(out, 'dist/contract-check/cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(out, 'dist/tools/contract-check/cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

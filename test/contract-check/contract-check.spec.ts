@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Env } from '../../src/config/index.js';
-import { compareSides, exitCodeOf, formatReport, runContractCheck, type CheckReport } from '../../src/contract-check/compare.js';
-import { fact, unknown } from '../../src/contract-check/facts.js';
-import { MAX_CALLS_PER_PROBE, MAX_CALLS_PER_RUN, PROBES } from '../../src/contract-check/probes.js';
-import { contractCheckMain, type LocalEmulator } from '../../src/contract-check/run.js';
-import { Target } from '../../src/contract-check/target.js';
+import { compareSides, exitCodeOf, formatReport, runContractCheck, type CheckReport } from '../../tools/contract-check/compare.js';
+import { fact, unknown } from '../../tools/contract-check/facts.js';
+import { PROBES } from '../../tools/contract-check/probes.js';
+import { MAX_CALLS_PER_PROBE, MAX_CALLS_PER_RUN } from '../../tools/contract-check/probes/probe.js';
+import { contractCheckMain, type LocalEmulator } from '../../tools/contract-check/run.js';
+import { Target } from '../../tools/contract-check/target.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { parseWireBoolean, type ImageInfo } from '../../src/upstream/wire.js';
+import { ALICE, useEmulator } from '../helpers/emulator-client.js';
 import { startStubUpstream, type StubUpstream } from '../helpers/stub-upstream.js';
 
 /**
@@ -17,29 +19,24 @@ import { startStubUpstream, type StubUpstream } from '../helpers/stub-upstream.j
  */
 
 const REGION = 'cn-north-4';
-const ALICE = 'demo-token-alice';
 const OTHER_TENANT = { token: 'other-tenant', projectId: '5e5e5e5e5e5e4e5e8e5e5e5e5e5e5e5e' };
 
-let emulator: Emulator;
+const emulator = useEmulator();
 /** Other seed, other tenant: other images, same semantics. */
-let otherEmulator: Emulator;
+const otherEmulator = useEmulator({ seed: 7, tenants: [OTHER_TENANT] });
 let emulatorSide: Target;
 
 function target(label: string, endpoint: string, token: string): Target {
   return new Target({ label, endpoint, credentials: { token }, region: REGION, delayMs: 0, maxCalls: MAX_CALLS_PER_RUN, client: { maxAttempts: 1, retryBaseDelayMs: 0 } });
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-  otherEmulator = await startEmulator({ seed: 7, tenants: [OTHER_TENANT] });
+beforeAll(() => {
   // One emulator side for every run: its answers are cached, so later runs cost it nothing.
-  emulatorSide = target('emulator', emulator.url, ALICE);
+  emulatorSide = target('emulator', emulator.url, ALICE.token);
 });
 
 afterAll(async () => {
   await emulatorSide.close();
-  await emulator.close();
-  await otherEmulator.close();
 });
 
 function verdicts(report: CheckReport, verdict: string): string[] {
@@ -320,7 +317,7 @@ async function command(argv: string[], env: Env): Promise<Run> {
     startEmulator: async (): Promise<LocalEmulator> => {
       started++;
       const local = await startEmulator();
-      return { url: local.url, token: ALICE, close: () => local.close() };
+      return { url: local.url, token: ALICE.token, close: () => local.close() };
     },
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),

@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
-import { ALICE, get, listUrl } from '../helpers/emulator-client.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ALICE, get, listUrl, useEmulator } from '../helpers/emulator-client.js';
 
 /** Requests the caller gave up on: logged as `aborted: true`, never answered, no further work. */
 
@@ -8,17 +7,10 @@ const REGION = 'cn-east-3';
 /** Far longer than any test: the only way these requests end is the client leaving. */
 const LONG_LATENCY_MS = 30_000;
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
+const emulator = useEmulator();
 afterEach(() => {
   emulator.resetFaults();
   emulator.clearRequests();
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 /** Starts a request that can be abandoned; resolves once the emulator holds it (no sleeps). */

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, listPage, REGIONS, visibleSet, walk } from '../helpers/emulator-client.js';
+import { ALICE, BOB, listPage, REGIONS, useEmulator, visibleSet, walk } from '../helpers/emulator-client.js';
 
-let emulator: Emulator;
+const emulator = useEmulator();
 /**
  * Every image of every region, as the two demo tenants together see them over REST: all that Alice
  * sees plus Bob's private images (tenants.spec.ts checks that both see the same public images).
@@ -12,7 +12,6 @@ const byRegion = new Map<string, ImageInfo[]>();
 let all: ImageInfo[];
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   await Promise.all(
     REGIONS.map(async (region) => {
       const [alice, bob] = await Promise.all([visibleSet(emulator, region, ALICE.token), walk(emulator, region, { visibility: 'private' }, BOB.token)]);
@@ -20,9 +19,6 @@ beforeAll(async () => {
     }),
   );
   all = [...byRegion.values()].flat();
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 const values = (key: string): Set<unknown> => new Set(all.map((image) => image[key]));

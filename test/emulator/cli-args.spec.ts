@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLI_PORT, EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs, type EmulatorCommand } from '../../src/emulator/cli-args.js';
-import { DEFAULT_EMULATOR_SEED, DEMO_ACCESS_KEYS, DEMO_TENANTS, defaultEmulatorFaults } from '../../src/emulator/options.js';
-import { startEmulator } from '../../src/emulator/server.js';
+import { DEMO_TENANTS } from '../../src/emulator/options.js';
 
-/** `npm run emulator -- <flags>`: the flags, read by a pure function. */
+/** `npm run emulator -- <flags>`: the flags, read by a pure function (handed to startEmulator: settings-start.spec.ts). */
 
 function optionsOf(argv: string[]): Extract<EmulatorCommand, { help: false }>['options'] {
   const command = parseEmulatorArgs(argv);
@@ -187,49 +186,5 @@ describe('--aksk', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(pattern);
     expect(problems[0]).not.toContain('SeCrEt');
-  });
-
-  it('are accepted by startEmulator, which then knows only those keys', async () => {
-    const emulator = await startEmulator({ ...optionsOf(['--aksk', `AK1:sk-1:${BOB_PROJECT}`]), port: 0 });
-    try {
-      expect(emulator.accessKeys).toEqual([{ ak: 'AK1', sk: 'sk-1', projectId: BOB_PROJECT }]);
-    } finally {
-      await emulator.close();
-    }
-  });
-});
-
-describe('the parsed options', () => {
-  it('are accepted by startEmulator as they are, over its defaults', async () => {
-    const emulator = await startEmulator(optionsOf(['--port', '0', '--tenants', 'cli-token:cli-project', '--seed', '11', '--retry-after-s', '9']));
-    try {
-      expect(emulator.faultSettings).toEqual({ ...defaultEmulatorFaults(), retryAfterSeconds: 9 });
-      expect(new URL(emulator.url).hostname).toBe('127.0.0.1');
-      const headers = { 'X-Auth-Token': 'cli-token' };
-      const ok = await fetch(`${emulator.url}/v1/cloudimages/tr-west-1?visibility=private&limit=1`, { headers });
-      expect(ok.status).toBe(200);
-      expect(((await ok.json()) as { images: { owner: string }[] }).images.map((i) => i.owner)).toEqual(['cli-project']);
-      const demo = await fetch(`${emulator.url}/v1/cloudimages/tr-west-1`, { headers: { 'X-Auth-Token': DEMO_TENANTS[0]!.token } });
-      expect(demo.status).toBe(401);
-    } finally {
-      await emulator.close();
-    }
-  });
-
-  it('without flags, give the documented demo data', async () => {
-    const emulator = await startEmulator({ ...optionsOf([]), port: 0 });
-    const reference = await startEmulator({ seed: DEFAULT_EMULATOR_SEED });
-    try {
-      expect(emulator.tenants).toEqual(DEMO_TENANTS);
-      expect(emulator.accessKeys).toEqual(DEMO_ACCESS_KEYS);
-      expect(emulator.faultSettings).toEqual(defaultEmulatorFaults());
-      const url = (e: typeof emulator): string => `${e.url}/v1/cloudimages/cn-north-4?limit=3`;
-      const headers = { 'X-Auth-Token': DEMO_TENANTS[0]!.token };
-      const [a, b] = await Promise.all([fetch(url(emulator), { headers }).then((r) => r.text()), fetch(url(reference), { headers }).then((r) => r.text())]);
-      expect(a).toBe(b);
-    } finally {
-      await emulator.close();
-      await reference.close();
-    }
   });
 });

@@ -1,25 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEmulatorFaults } from '../../src/emulator/options.js';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { startEmulator } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, get, listPage, listUrl, type Answer } from '../helpers/emulator-client.js';
+import { ALICE, BOB, get, listPage, listUrl, useEmulator, type Answer } from '../helpers/emulator-client.js';
 
 const REGION = 'ap-southeast-3';
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let sample: ImageInfo[];
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   sample = await listPage(emulator, REGION, { limit: 5 });
 });
 afterEach(() => {
   emulator.resetFaults();
   emulator.clearRequests();
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 function call(query: Record<string, string | number> = { limit: 1 }, token: string | null = ALICE.token): Promise<Answer> {
@@ -205,13 +201,7 @@ describe('setting knobs', () => {
 });
 
 describe('faults given at start', () => {
-  let faulty: Emulator;
-  beforeAll(async () => {
-    faulty = await startEmulator({ faults: { errorRate: 1, retryAfterSeconds: 9, latencyMs: undefined, failImageIds: undefined } });
-  });
-  afterAll(async () => {
-    await faulty.close();
-  });
+  const faulty = useEmulator({ faults: { errorRate: 1, retryAfterSeconds: 9, latencyMs: undefined, failImageIds: undefined } });
 
   it('apply from the first call, and resetFaults returns to the defaults', async () => {
     expect(faulty.faultSettings).toEqual({ ...defaultEmulatorFaults(), errorRate: 1, retryAfterSeconds: 9 });

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_IMAGE_OWNER, PUBLIC_IMAGE_OWNER } from '../../src/emulator/catalog.js';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, BOOLEAN_PARAMS, sortedIds, visibleSet, walk, wireBool } from '../helpers/emulator-client.js';
+import { ALICE, BOB, BOOLEAN_PARAMS, sortedIds, useEmulator, visibleSet, walk, wireBool } from '../helpers/emulator-client.js';
 
 const REGION = 'cn-north-4';
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let visible: ImageInfo[];
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   visible = await visibleSet(emulator, REGION, ALICE.token);
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 const EXACT = ['id', 'name', 'owner', '__os_type', 'status', 'virtual_env_type', 'visibility', '__imagetype', '__support_kvm_gpu_type', '__support_xen_gpu_type'];

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../helpers/emulator-client.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = useEmulator();
 
 describe('emulator responses', () => {
   it('carries a fresh X-Request-Id on every answer, errors included', async () => {

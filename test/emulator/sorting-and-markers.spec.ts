@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, expectedOrder, ids, listPage, SORT_KEYS, visibleSet, walk } from '../helpers/emulator-client.js';
+import { ALICE, BOB, expectedOrder, ids, listPage, SORT_KEYS, useEmulator, visibleSet, walk } from '../helpers/emulator-client.js';
 
 /** cn-north-4: one tenant sees more than 500 images, so a limit=500 walk takes two pages. */
 const REGION = 'cn-north-4';
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let visible: ImageInfo[];
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   visible = await visibleSet(emulator, REGION, ALICE.token);
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 const combos = SORT_KEYS.flatMap((key) => (['asc', 'desc'] as const).map((dir) => [key, dir] as const));

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, get, ids, listPage, listUrl, REGIONS, sortedIds, visibleSet, walk } from '../helpers/emulator-client.js';
+import { ALICE, BOB, get, ids, listPage, listUrl, REGIONS, sortedIds, useEmulator, visibleSet, walk } from '../helpers/emulator-client.js';
 
-let emulator: Emulator;
+const emulator = useEmulator();
 const seen = new Map<string, { alice: ImageInfo[]; bob: ImageInfo[] }>();
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   await Promise.all(
     REGIONS.map(async (region) => {
       const [alice, bob] = await Promise.all([visibleSet(emulator, region, ALICE.token), visibleSet(emulator, region, BOB.token)]);
       seen.set(region, { alice, bob });
     }),
   );
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 function sets(region: string): { alice: ImageInfo[]; bob: ImageInfo[] } {
@@ -131,18 +126,12 @@ describe('tenant isolation', () => {
 });
 
 describe('configured tenants', () => {
-  let custom: Emulator;
-  beforeAll(async () => {
-    custom = await startEmulator({
-      tenants: [
-        { token: 'token-one', projectId: 'project-shared' },
-        { token: 'token-two', projectId: 'project-shared' },
-        { token: 'token-three', projectId: 'project-three' },
-      ],
-    });
-  });
-  afterAll(async () => {
-    await custom.close();
+  const custom = useEmulator({
+    tenants: [
+      { token: 'token-one', projectId: 'project-shared' },
+      { token: 'token-two', projectId: 'project-shared' },
+      { token: 'token-three', projectId: 'project-three' },
+    ],
   });
 
   it('two tokens of one project see the same images; another project sees other private images', async () => {

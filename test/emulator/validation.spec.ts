@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
-import { ALICE, BOB, BOOLEAN_PARAMS, get, listPage, listUrl, rawGet, type Answer } from '../helpers/emulator-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALICE, BOB, BOOLEAN_PARAMS, get, listPage, listUrl, rawGet, useEmulator, type Answer } from '../helpers/emulator-client.js';
 
 /** A project id is not a token. */
 const BOB_PROJECT = BOB.projectId;
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let knownId: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   knownId = (await listPage(emulator, 'cn-north-4', { limit: 1 }))[0]!.id;
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 /** An IEC service error: exactly `{"error_code", "error_msg"}`, JSON, with an X-Request-Id. */

@@ -5,11 +5,11 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import codegenConfig from '../../examples/client/codegen.js';
 import { createClient, GraphQLClientError, type Client } from '../../examples/client/src/client.js';
 import type { DiskFormat, ImageStatus } from '../../examples/client/src/gql/graphql.js';
-import { ALICE, startApi, type ApiHarness } from '../helpers/api-server.js';
+import { ALICE, useApi } from '../helpers/api-server.js';
 
 /**
  * The frontend example (`examples/client/`): its committed codegen output is what the codegen
@@ -49,15 +49,11 @@ describe('examples/client: codegen and type check', () => {
 });
 
 describe('examples/client: the typed client against the server', () => {
-  let api: ApiHarness;
+  const api = useApi();
   let client: Client;
 
   beforeAll(async () => {
-    api = await startApi();
-    client = createClient({ url: `${api.url}/graphql`, token: ALICE });
-  });
-  afterAll(async () => {
-    await api?.close();
+    client = createClient({ url: `${api.url}/graphql`, token: ALICE.token });
   });
 
   it('results are typed as the operations select, with the scalar mappings', () => {

@@ -70,7 +70,7 @@ function client(url: string, token: string, responses = new ResponseStore()): Ap
   return new ApolloClient({ link, cache: new InMemoryCache() });
 }
 
-async function pickerPage(url: string, token = ALICE, responses?: ResponseStore): Promise<{ error?: unknown }> {
+async function pickerPage(url: string, token = ALICE.token, responses?: ResponseStore): Promise<{ error?: unknown }> {
   return client(url, token, responses).query({ query: PickerImagesDocument, variables: VARIABLES, errorPolicy: 'all', fetchPolicy: 'no-cache' });
 }
 
@@ -99,7 +99,7 @@ describe('examples/image-picker: what the real server answers, as the picker rea
   });
 
   it('any other code: the code and the message', async () => {
-    const { error } = await client(api.url, ALICE).query({ query: PickerImagesDocument, variables: { ...VARIABLES, first: 501 }, errorPolicy: 'all' });
+    const { error } = await client(api.url, ALICE.token).query({ query: PickerImagesDocument, variables: { ...VARIABLES, first: 501 }, errorPolicy: 'all' });
     expect(noticeOf(problemsOf(error))).toEqual({ kind: 'failed', code: 'BAD_USER_INPUT', message: expect.stringContaining('first') as unknown });
   });
 
@@ -110,10 +110,10 @@ describe('examples/image-picker: what the real server answers, as the picker rea
 
   it("records each operation's extensions.cost, as the API sent it", async () => {
     const responses = new ResponseStore();
-    await pickerPage(api.url, ALICE, responses);
+    await pickerPage(api.url, ALICE.token, responses);
     const raw = (await fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
       body: JSON.stringify({ query: print(PickerImagesDocument), variables: VARIABLES }),
     }).then((response) => response.json())) as { extensions: { cost: { estimated: number; limit: number } } };
     expect(responses.getSnapshot().costs.get('PickerImages')).toEqual({ estimated: raw.extensions.cost.estimated, actual: expect.any(Number) as unknown, limit: raw.extensions.cost.limit });
@@ -136,12 +136,12 @@ describe('examples/image-picker: a page with an unreadable image', () => {
     const page = Array.from({ length: 21 }, (_, n) => stubImage(n, n === 4 ? { created_at: 'not-a-date' } : {}));
     stub.setFallback(reply(200, { images: page }));
     const responses = new ResponseStore();
-    const { error } = await pickerPage(api.url, ALICE, responses);
+    const { error } = await pickerPage(api.url, ALICE.token, responses);
     expect(problemsOf(error).map((problem) => problem.code)).toEqual(['UPSTREAM_ERROR']);
 
     const raw = (await fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
       body: JSON.stringify({ query: print(PickerImagesDocument), variables: VARIABLES }),
     }).then((response) => response.json())) as Parameters<typeof rowNotesOf>[0] & { data: { images: { edges: ({ cursor: string; node: unknown } | null)[] } } };
     const broken = raw.data.images.edges.find((edge) => edge?.node === null);

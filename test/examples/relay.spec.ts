@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertObjectType, buildSchema, getNamedType, isListType, isNonNullType, type GraphQLSchema } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApi } from '../helpers/api-server.js';
 
 /**
  * The Relay example (`examples/relay/`): the real relay-compiler (the npm package's own binary, as a
@@ -113,13 +113,7 @@ describe('examples/relay: relay-compiler', () => {
 });
 
 describe('examples/relay: the compiled queries against the server', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useApi();
 
   interface Row {
     id: string;

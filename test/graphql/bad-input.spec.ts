@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graphql/relay/global-id.js';
-import { ALICE, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { dataOf, gqlPage, onlyError, type ListArgs } from '../helpers/graphql-oracle.js';
 
 /**
@@ -10,13 +10,7 @@ import { dataOf, gqlPage, onlyError, type ListArgs } from '../helpers/graphql-or
 
 const REGION = 'tr-west-1';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 const LIST = `query List($region: String!, $filter: ImageFilter, $sort: ImageSort, $first: Int, $after: String, $last: Int, $before: String) {
   images(region: $region, filter: $filter, sort: $sort, first: $first, after: $after, last: $last, before: $before) {
@@ -25,7 +19,7 @@ const LIST = `query List($region: String!, $filter: ImageFilter, $sort: ImageSor
 }`;
 
 /** Runs one operation with an empty request log and expects exactly one error with `code`, no upstream call. */
-async function refused(query: string, variables: Record<string, unknown>, code: string, token: string | null = ALICE): Promise<GraphQLResponse<unknown>['errors'] & object> {
+async function refused(query: string, variables: Record<string, unknown>, code: string, token: string | null = ALICE.token): Promise<GraphQLResponse<unknown>['errors'] & object> {
   api.emulator.clearRequests();
   const result = await api.query<unknown>(query, variables, token);
   const error = onlyError(result);
@@ -40,7 +34,7 @@ async function refusedBeforeExecution(query: string, variables: Record<string, u
   api.emulator.clearRequests();
   const response = await fetch(`${api.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+    headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as GraphQLResponse;
@@ -315,7 +309,7 @@ describe('HTTP', () => {
   });
 
   it('a body that is not JSON → 400 with a GraphQL-shaped error and no stack trace', async () => {
-    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': ALICE }, body: '{"query": ' });
+    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token }, body: '{"query": ' });
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).not.toMatch(/stack|\bat [^\s]+ \(|node_modules/i);

@@ -1,21 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { useApi } from '../helpers/api-server.js';
 
 /**
  * What standard client middleware reacts to: HTTP 401 when the caller's credentials are missing or
  * refused, `Retry-After` on RATE_LIMITED, and what each response cost (`extensions.cost`).
  */
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi({ client: { maxAttempts: 1 } });
-});
+const api = useApi({ client: { maxAttempts: 1 } });
 afterEach(() => {
   api.emulator.resetFaults();
-});
-afterAll(async () => {
-  await api.close();
 });
 
 async function post(query: string, headers: Record<string, string> = { 'x-auth-token': 'demo-token-alice' }) {

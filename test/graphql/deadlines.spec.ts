@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useApi, type GraphQLResponse } from '../helpers/api-server.js';
 
 /**
  * A GraphQL request's own clock (REQUEST_DEADLINE_MS) and its client: when the deadline passes, or
@@ -14,17 +14,11 @@ function errorCodes(result: GraphQLResponse): unknown[] {
 }
 
 describe('REQUEST_DEADLINE_MS: 300', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    // Three attempts inside a 60 s budget: only the request's deadline can end a 30 s Retry-After wait.
-    api = await startApi({ client: { requestDeadlineMs: 300, maxAttempts: 3, totalBudgetMs: 60_000 }, emulator: { faults: { latencyMs: 3_000 } } });
-  });
+  // Three attempts inside a 60 s budget: only the request's deadline can end a 30 s Retry-After wait.
+  const api = useApi({ client: { requestDeadlineMs: 300, maxAttempts: 3, totalBudgetMs: 60_000 }, emulator: { faults: { latencyMs: 3_000 } } });
   beforeEach(() => {
     api.emulator.resetFaults();
     api.emulator.clearRequests();
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('answers UPSTREAM_TIMEOUT within about a second while the upstream takes 3 s, and the upstream call is cancelled', async () => {
@@ -71,14 +65,8 @@ describe('REQUEST_DEADLINE_MS: 300', () => {
 });
 
 describe('a client that disconnects mid-query', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    // The default deadline (25 s): only the client's going away can end these calls early.
-    api = await startApi({ emulator: { faults: { latencyMs: 3_000 } } });
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  // The default deadline (25 s): only the client's going away can end these calls early.
+  const api = useApi({ emulator: { faults: { latencyMs: 3_000 } } });
 
   it('cancels every upstream call of its request, long before the upstream would have answered', async () => {
     const regions = ['cn-north-4', 'cn-east-3'];

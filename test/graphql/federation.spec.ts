@@ -10,7 +10,7 @@ import { createApp, type App } from '../../src/app.js';
 import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
 import { toGlobalId } from '../../src/graphql/relay/global-id.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { restPage } from '../helpers/graphql-oracle.js';
 
 /**
@@ -24,7 +24,7 @@ const REGION = 'cn-north-4';
 const silent = pino({ level: 'silent' });
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-let api: ApiHarness;
+const api = useApi({ env: { FEDERATION: 'true' } });
 /** The same product on the same emulator: graphql-js, no introspection, no suggestions (production's settings). */
 let plain: App;
 let images: ImageInfo[];
@@ -37,7 +37,6 @@ let gateway: { server: ApolloServer<{ token?: string }>; url: string };
 let featuredId = '';
 
 beforeAll(async () => {
-  api = await startApi({ env: { FEDERATION: 'true' } });
   plain = await createApp({ ...api.app.config, server: { ...api.app.config.server, jit: false, introspection: false, production: true } }, { log: silent });
   images = await restPage(api, REGION, { limit: 3 });
   const page = await api.query<{ images: { nodes: { id: string; imageId: string }[] } }>(`{ images(region: "${REGION}", first: 3) { nodes { id imageId } } }`);
@@ -104,14 +103,13 @@ afterAll(async () => {
   await gateway?.server.stop();
   await reviews?.server.stop();
   await plain?.close();
-  await api?.close();
 });
 
 async function post<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  token: string | null = ALICE,
+  token: string | null = ALICE.token,
 ): Promise<{ status: number; body: GraphQLResponse<T> & { extensions?: Record<string, unknown> } }> {
   const response = await fetch(url, {
     method: 'POST',

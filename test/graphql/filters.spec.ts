@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANTS } from '../../src/emulator/options.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { useApi } from '../helpers/api-server.js';
 import { dataOf, gqlAllIds, gqlPage, idsOf, restWalk, type RestParams } from '../helpers/graphql-oracle.js';
 
 /**
@@ -13,15 +13,11 @@ const REGION = 'tr-west-1';
 const ALICE_PROJECT = DEMO_TENANTS[0]!.projectId;
 const PUBLIC_OWNER = 'c5f6d4b3a2e14f0e9d8c7b6a5f4e3d2c';
 
-let api: ApiHarness;
+const api = useApi();
 let everything: ImageInfo[];
 
 beforeAll(async () => {
-  api = await startApi();
   everything = await restWalk(api, REGION);
-});
-afterAll(async () => {
-  await api.close();
 });
 
 interface Case {

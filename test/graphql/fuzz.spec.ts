@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, startApi, type ApiHarness } from '../helpers/api-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALICE, BOB, useApi } from '../helpers/api-server.js';
 
 /**
  * A bounded fuzz run against the whole product on loopback: a few thousand documents, variables,
@@ -232,13 +232,13 @@ const garbageToken = fc.oneof(
   fc.constantFrom('demo-token-alice ', 'DEMO-TOKEN-ALICE', 'demo-token-alice,demo-token-bob', 'x'.repeat(12_000), 'null', '\u00e9t\u00e9'),
 );
 const authHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
-  { arbitrary: fc.constant({ 'x-auth-token': ALICE }), weight: 80 },
-  { arbitrary: fc.constant({ 'x-auth-token': BOB }), weight: 4 },
+  { arbitrary: fc.constant({ 'x-auth-token': ALICE.token }), weight: 80 },
+  { arbitrary: fc.constant({ 'x-auth-token': BOB.token }), weight: 4 },
   { arbitrary: fc.constant({}), weight: 6 },
   { arbitrary: garbageToken.map((token) => ({ 'x-auth-token': token })), weight: 5 },
   { arbitrary: garbageToken.map((token) => ({ authorization: `Bearer ${token}` })), weight: 2 },
   {
-    arbitrary: fc.constantFrom<Record<string, string>>({ authorization: 'Basic YWxpY2U6cHc=' }, { authorization: 'Bearer' }, { authorization: `bearer ${ALICE}` }, { 'x-auth-token': '', authorization: `Bearer ${ALICE}` }),
+    arbitrary: fc.constantFrom<Record<string, string>>({ authorization: 'Basic YWxpY2U6cHc=' }, { authorization: 'Bearer' }, { authorization: `bearer ${ALICE.token}` }, { 'x-auth-token': '', authorization: `Bearer ${ALICE.token}` }),
     weight: 3,
   },
 );
@@ -694,7 +694,7 @@ function fuzzRequests(real: RealData): fc.Arbitrary<FuzzRequest> {
   return fc.tuple(gen, authHeaders).map(([request, auth]) => {
     const headers: Record<string, string> = { ...(request.method === 'GET' ? {} : { 'content-type': 'application/json' }), ...auth, ...request.headers };
     // The real ids and cursors are Alice's (private images): valid queries must succeed for her.
-    const alice = headers['x-auth-token'] === ALICE && headers.authorization === undefined;
+    const alice = headers['x-auth-token'] === ALICE.token && headers.authorization === undefined;
     return { ...request, headers, mustSucceed: request.kind === 'valid' && alice };
   });
 }
@@ -702,7 +702,7 @@ function fuzzRequests(real: RealData): fc.Arbitrary<FuzzRequest> {
 // ---------------------------------------------------------------------------------------------
 // Sending and checking
 
-let api: ApiHarness;
+const api = useApi();
 
 async function send(request: FuzzRequest, index: number): Promise<Outcome> {
   const started = performance.now();
@@ -833,7 +833,6 @@ function reportFailures(failures: Outcome[]): string {
 const real: RealData = { imageIds: [], nodeIds: [], cursors: [] };
 
 beforeAll(async () => {
-  api = await startApi();
   const result = await api.query<{ images: { edges: { cursor: string; node: { id: string; imageId: string; parentImageId: string | null } }[] } }>(
     '{ images(region: "cn-north-4", first: 8, filter: { imageType: PRIVATE }) { edges { cursor node { id imageId parentImageId } } } }',
   );
@@ -844,10 +843,6 @@ beforeAll(async () => {
     if (node.parentImageId) real.imageIds.push(node.parentImageId);
   }
   if (real.imageIds.length === 0) throw new Error(`no images to fuzz with: ${JSON.stringify(result)}`);
-});
-
-afterAll(async () => {
-  await api?.close();
 });
 
 describe('fuzzing /graphql over HTTP', () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, startApi, type ApiHarness } from '../helpers/api-server.js';
+import { ALICE, useApi } from '../helpers/api-server.js';
 import { dataOf, expectedImage, IMAGE_FIELDS, restPage, restWalk, withoutGlobalId, type GqlImage } from '../helpers/graphql-oracle.js';
-import { reply, startStubUpstream, type StubUpstream } from '../helpers/stub-upstream.js';
+import { reply, useStubUpstream } from '../helpers/stub-upstream.js';
 
 /**
  * Every field of `Image` over HTTP, compared with the REST oracle's wire object through an
@@ -13,18 +13,14 @@ const REGIONS = ['cn-north-4', 'cn-east-3', 'ap-southeast-1', 'ap-southeast-3', 
 const REGION = 'tr-west-1';
 const FOUR_GIB = 2n ** 32n;
 
-let api: ApiHarness;
+const api = useApi();
 let rest: ImageInfo[];
 let listed: GqlImage[];
 
 beforeAll(async () => {
-  api = await startApi();
   rest = await restWalk(api, REGION);
   const data = dataOf(await api.query<{ images: { nodes: GqlImage[] } }>(`{ images(region: "${REGION}", first: 500) { nodes { ${IMAGE_FIELDS} } } }`));
   listed = data.images.nodes;
-});
-afterAll(async () => {
-  await api.close();
 });
 
 function restImage(predicate: (image: ImageInfo) => boolean, what: string): ImageInfo {
@@ -249,16 +245,8 @@ describe('parentImage', () => {
 });
 
 describe('quirks the emulator does not send, through a stub upstream', () => {
-  let stub: StubUpstream;
-  let stubApi: ApiHarness;
-  beforeAll(async () => {
-    stub = await startStubUpstream();
-    stubApi = await startApi({ endpoint: stub.url });
-  });
-  afterAll(async () => {
-    await stubApi.close();
-    await stub.close();
-  });
+  const stub = useStubUpstream();
+  const stubApi = useApi(() => ({ endpoint: stub.url }));
 
   const odd: ImageInfo = {
     id: '11111111-2222-4333-8444-555555555555',
@@ -301,7 +289,7 @@ describe('quirks the emulator does not send, through a stub upstream', () => {
       support: { kvm: true, xen: false, largeMemory: false, arm: false },
       raw: odd,
     });
-    expect(stub.requests.at(-1)?.headers['x-auth-token']).toBe(ALICE);
+    expect(stub.requests.at(-1)?.headers['x-auth-token']).toBe(ALICE.token);
   });
 
   it('an unreadable date fails its field as UPSTREAM_ERROR, not an internal error, and raw keeps it', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
 import { listPage } from '../helpers/emulator-client.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 
@@ -38,15 +38,11 @@ function sampleInFlight(api: ApiHarness): () => number {
 }
 
 describe('maxInFlight: 2, concurrency: 8 per request', () => {
-  let api: ApiHarness;
+  const api = useApi({ client: { maxInFlight: 2, concurrency: 8 }, emulator: { faults: { latencyMs: 150 } } });
   let images: ImageInfo[];
   beforeAll(async () => {
-    api = await startApi({ client: { maxInFlight: 2, concurrency: 8 }, emulator: { faults: { latencyMs: 150 } } });
     images = await listPage(api.emulator, REGION, { limit: 12 });
     expect(new Set(images.map((image) => image.id)).size).toBe(12);
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('3 requests of 4 lookups each: never more than 2 upstream calls in flight, 2 reached, every answer complete', async () => {
@@ -69,15 +65,11 @@ describe('maxInFlight: 2, concurrency: 8 per request', () => {
 });
 
 describe('maxInFlight: 1: requests take turns', () => {
-  let api: ApiHarness;
+  const api = useApi({ client: { maxInFlight: 1, concurrency: 8 }, emulator: { faults: { latencyMs: 50 } } });
   let images: ImageInfo[];
   beforeAll(async () => {
-    api = await startApi({ client: { maxInFlight: 1, concurrency: 8 }, emulator: { faults: { latencyMs: 50 } } });
     images = await listPage(api.emulator, REGION, { limit: 13 });
     expect(new Set(images.map((image) => image.id)).size).toBe(13);
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('a 1-lookup request sent after a 12-lookup one finishes first: its call is served in turn, not after all 12', async () => {

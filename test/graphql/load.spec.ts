@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALICE, useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { listPage, REGIONS } from '../helpers/emulator-client.js';
 
 /**
@@ -56,10 +56,9 @@ function hasData(data: unknown): boolean {
   return data !== null && typeof data === 'object' && Object.values(data).some((value) => value !== null);
 }
 
-let api: ApiHarness;
+const api = useApi({ client: { maxAttempts: 2, breakerFailures: 1_000 } });
 let ids: { region: string; imageId: string }[];
 beforeAll(async () => {
-  api = await startApi({ client: { maxAttempts: 2, breakerFailures: 1_000 } });
   // By-id targets, read straight from the emulator before the faults are turned on.
   ids = [];
   for (const region of REGIONS) {
@@ -67,9 +66,6 @@ beforeAll(async () => {
   }
   api.emulator.setFaults({ errorRate: 0.1 });
   api.emulator.clearRequests();
-});
-afterAll(async () => {
-  await api?.close();
 });
 
 describe(`load: ${SECONDS} s at concurrency ${CONCURRENCY}, 10% upstream errors`, () => {
@@ -87,7 +83,7 @@ describe(`load: ${SECONDS} s at concurrency ${CONCURRENCY}, 10% upstream errors`
         try {
           response = await fetch(`${api.url}/graphql`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+            headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
             body: JSON.stringify({ query, variables }),
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
           });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { useApi } from '../helpers/api-server.js';
 import { dataOf, gqlBackwardWalk, gqlForwardWalk, gqlPage, idsOf, restPath, restWalk, type Page } from '../helpers/graphql-oracle.js';
 
 /**
@@ -29,15 +29,8 @@ const WALKS: [Key, Direction, string, number][] = [
   ['DISK_FORMAT', 'DESC', SMALL, 150],
 ];
 
-let api: ApiHarness;
+const api = useApi();
 const restCache = new Map<string, string[]>();
-
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
 
 async function restIds(region: string, key: Key = 'CREATED_AT', direction: Direction = 'DESC'): Promise<string[]> {
   const cacheKey = `${region} ${key} ${direction}`;

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
-import { reply, startStubUpstream, stubImage, type StubUpstream } from '../helpers/stub-upstream.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useApi } from '../helpers/api-server.js';
+import { reply, stubImage, useStubUpstream } from '../helpers/stub-upstream.js';
 
 /**
  * Failures as small as the fault: one unreadable image is one null and one error, a failed probe
@@ -12,25 +12,17 @@ import { reply, startStubUpstream, stubImage, type StubUpstream } from '../helpe
 const image = stubImage;
 
 const logLines: Record<string, unknown>[] = [];
-let stub: StubUpstream;
-let api: ApiHarness;
-beforeAll(async () => {
-  stub = await startStubUpstream();
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  api = await startApi({ endpoint: stub.url, log: pino({ level: 'warn' }, sink) });
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
 });
+const stub = useStubUpstream();
+const api = useApi(() => ({ endpoint: stub.url, log: pino({ level: 'warn' }, sink) }));
 afterEach(() => {
   stub.reset();
   logLines.length = 0;
-});
-afterAll(async () => {
-  await api.close();
-  await stub.close();
 });
 
 describe('one unreadable image in a page of 20', () => {

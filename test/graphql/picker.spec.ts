@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_REGIONS } from '../../src/emulator/catalog.js';
-import { DEMO_TENANTS } from '../../src/emulator/options.js';
 import type { RecordedRequest } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { ALICE, BOB, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
-import { expectedOrder, type SortKey } from '../helpers/emulator-client.js';
-import { dataOf, onlyError, restPage, restWalk, wireBool, type RestParams } from '../helpers/graphql-oracle.js';
+import { ALICE, BOB, startApi, useApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { expectedOrder, wireBool, type SortKey } from '../helpers/emulator-client.js';
+import { dataOf, onlyError, restPage, restWalk, type RestParams } from '../helpers/graphql-oracle.js';
 
 /**
  * The image picker (issue 11): filters the upstream cannot express (`nameContains`, `platform`,
@@ -20,7 +19,7 @@ import { dataOf, onlyError, restPage, restWalk, wireBool, type RestParams } from
 
 const BIG = 'cn-north-4';
 const SMALL = 'tr-west-1';
-const PROJECT: Record<string, string> = { [ALICE]: DEMO_TENANTS[0]!.projectId, [BOB]: DEMO_TENANTS[1]!.projectId };
+const PROJECT: Record<string, string> = { [ALICE.token]: ALICE.projectId, [BOB.token]: BOB.projectId };
 
 type Key = 'CREATED_AT' | 'NAME' | 'STATUS' | 'DISK_FORMAT';
 type Direction = 'ASC' | 'DESC';
@@ -42,13 +41,7 @@ interface Filter {
   createdBefore?: string;
 }
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 // ---------------------------------------------------------------------------------------------
 // The oracle
@@ -57,7 +50,7 @@ afterAll(async () => {
 const everythingCache = new Map<string, Promise<ImageInfo[]>>();
 
 /** Everything `token` sees in `region`, in the upstream's default order (created_at desc, id). */
-function everything(region: string, token: string = ALICE): Promise<ImageInfo[]> {
+function everything(region: string, token: string = ALICE.token): Promise<ImageInfo[]> {
   const key = `${region} ${token}`;
   let images = everythingCache.get(key);
   if (!images) {
@@ -111,7 +104,7 @@ function matches(image: ImageInfo, filter: Filter): boolean {
 }
 
 /** The expected listing: the filtered visible set in the sort's total order. */
-async function expectedIds(region: string, filter: Filter, sort: Sort, token: string = ALICE): Promise<string[]> {
+async function expectedIds(region: string, filter: Filter, sort: Sort, token: string = ALICE.token): Promise<string[]> {
   const images = (await everything(region, token)).filter((image) => matches(image, filter));
   return expectedOrder(images, WIRE_KEY[sort.key], sort.direction === 'ASC' ? 'asc' : 'desc').map((image) => image.id);
 }
@@ -134,7 +127,7 @@ const FACETS: Record<FacetName, { ignores: keyof Filter | null; values: (image: 
   imageType: { ignores: 'imageType', values: (image) => [enumName(IMAGE_TYPE, image.__imagetype)] },
 };
 
-async function expectedFacets(region: string, filter: Filter, token: string = ALICE): Promise<Facets> {
+async function expectedFacets(region: string, filter: Filter, token: string = ALICE.token): Promise<Facets> {
   const all = await everything(region, token);
   const facets = {} as Facets;
   for (const [name, facet] of Object.entries(FACETS) as [FacetName, (typeof FACETS)[FacetName]][]) {
@@ -152,7 +145,7 @@ async function expectedFacets(region: string, filter: Filter, token: string = AL
 }
 
 /** The most recently created ACTIVE match; ties go to the first in the default order. */
-async function expectedLatest(region: string, filter: Filter, token: string = ALICE): Promise<ImageInfo | null> {
+async function expectedLatest(region: string, filter: Filter, token: string = ALICE.token): Promise<ImageInfo | null> {
   let best: ImageInfo | null = null;
   for (const image of await everything(region, token)) {
     if (image.status !== 'active' || !matches(image, filter)) continue;
@@ -162,7 +155,7 @@ async function expectedLatest(region: string, filter: Filter, token: string = AL
 }
 
 /** The created_at (as sent) of the image at `index` of the default order. */
-async function createdAtIndex(region: string, index: number, token: string = ALICE): Promise<string> {
+async function createdAtIndex(region: string, index: number, token: string = ALICE.token): Promise<string> {
   const image = (await everything(region, token))[index];
   if (!image) throw new Error(`no image at ${index} in ${region}`);
   return image.created_at;
@@ -208,11 +201,11 @@ interface PageData {
   images: { totalCount?: number; edges: { cursor: string; node: { imageId: string } }[]; pageInfo: PageInfo };
 }
 
-function listPage(harness: ApiHarness, args: ListArgs, token: string = ALICE, withTotal = true): Promise<GraphQLResponse<PageData>> {
+function listPage(harness: ApiHarness, args: ListArgs, token: string = ALICE.token, withTotal = true): Promise<GraphQLResponse<PageData>> {
   return harness.query<PageData>(withTotal ? PAGE_WITH_TOTAL : PAGE_WITHOUT_TOTAL, { ...args }, token);
 }
 
-async function page(harness: ApiHarness, args: ListArgs, token: string = ALICE, withTotal = true): Promise<Page> {
+async function page(harness: ApiHarness, args: ListArgs, token: string = ALICE.token, withTotal = true): Promise<Page> {
   const data = dataOf(await listPage(harness, args, token, withTotal));
   return {
     ...(withTotal ? { totalCount: data.images.totalCount } : {}),
@@ -224,7 +217,7 @@ async function page(harness: ApiHarness, args: ListArgs, token: string = ALICE, 
 
 type WalkArgs = Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>;
 
-async function forwardWalk(harness: ApiHarness, args: WalkArgs, size: number, token: string = ALICE): Promise<Page[]> {
+async function forwardWalk(harness: ApiHarness, args: WalkArgs, size: number, token: string = ALICE.token): Promise<Page[]> {
   const pages: Page[] = [];
   let after: string | undefined;
   for (let i = 0; i < 100; i++) {
@@ -237,7 +230,7 @@ async function forwardWalk(harness: ApiHarness, args: WalkArgs, size: number, to
   throw new Error('forward walk did not end');
 }
 
-async function backwardWalk(harness: ApiHarness, args: WalkArgs, size: number, token: string = ALICE): Promise<Page[]> {
+async function backwardWalk(harness: ApiHarness, args: WalkArgs, size: number, token: string = ALICE.token): Promise<Page[]> {
   const pages: Page[] = [];
   let before: string | undefined;
   for (let i = 0; i < 100; i++) {
@@ -383,19 +376,19 @@ const WALKS: WalkCase[] = [
     atLeast: 5,
   },
   { label: 'architecture ARM + hasGpu false, small region', region: SMALL, filter: fixed({ architecture: 'ARM', hasGpu: false }), sort: { key: 'DISK_FORMAT', direction: 'DESC' }, size: 7, atLeast: 20 },
-  { label: 'bob: nameContains', region: BIG, filter: fixed({ nameContains: 'k8s' }), sort: { key: 'NAME', direction: 'ASC' }, size: 2, token: BOB, atLeast: 3 },
+  { label: 'bob: nameContains', region: BIG, filter: fixed({ nameContains: 'k8s' }), sort: { key: 'NAME', direction: 'ASC' }, size: 2, token: BOB.token, atLeast: 3 },
   {
     label: 'bob: osType LINUX + platform, small region',
     region: SMALL,
     filter: fixed({ osType: 'LINUX', platform: 'Ubuntu' }),
     sort: { key: 'CREATED_AT', direction: 'DESC' },
     size: 11,
-    token: BOB,
+    token: BOB.token,
     atLeast: 20,
   },
 ];
 
-describe.each(WALKS)('$label ($region, $sort.key $sort.direction, pages of $size)', ({ region, filter, sort, size, token = ALICE, atLeast }) => {
+describe.each(WALKS)('$label ($region, $sort.key $sort.direction, pages of $size)', ({ region, filter, sort, size, token = ALICE.token, atLeast }) => {
   it('first/after to the end: the oracle’s images in order, exact pageInfo, totalCount on every page', async () => {
     const f = await filter();
     const expected = await expectedIds(region, f, sort, token);
@@ -528,9 +521,9 @@ describe('createdAfter / createdBefore are strict', () => {
 
 describe('totalCount', () => {
   it.each([
-    ['no filter', BIG, {}, { key: 'CREATED_AT', direction: 'DESC' }, 97, ALICE],
-    ['upstream filters only', BIG, { imageType: 'PRIVATE', status: 'ACTIVE' }, { key: 'NAME', direction: 'ASC' }, 23, ALICE],
-    ['osType only, bob', SMALL, { osType: 'WINDOWS' }, { key: 'STATUS', direction: 'DESC' }, 7, BOB],
+    ['no filter', BIG, {}, { key: 'CREATED_AT', direction: 'DESC' }, 97, ALICE.token],
+    ['upstream filters only', BIG, { imageType: 'PRIVATE', status: 'ACTIVE' }, { key: 'NAME', direction: 'ASC' }, 23, ALICE.token],
+    ['osType only, bob', SMALL, { osType: 'WINDOWS' }, { key: 'STATUS', direction: 'DESC' }, 7, BOB.token],
   ] as [string, string, Filter, Sort, number, string][])('%s: the oracle’s count on every page, both ways (and the same images)', async (_label, region, filter, sort, size, token) => {
     const expected = await expectedIds(region, filter, sort, token);
     expect(expected.length).toBeGreaterThan(size);
@@ -545,13 +538,13 @@ describe('totalCount', () => {
 
 describe('imageFacets', () => {
   it.each([
-    ['no filter', BIG, async (): Promise<Filter> => ({}), ALICE],
-    ['osType and architecture set (their own facets ignore them)', BIG, async (): Promise<Filter> => ({ osType: 'LINUX', architecture: 'ARM' }), ALICE],
-    ['imageType PRIVATE + nameContains', BIG, async (): Promise<Filter> => ({ imageType: 'PRIVATE', nameContains: 'web' }), ALICE],
-    ['platform + hasGpu + status', BIG, async (): Promise<Filter> => ({ platform: 'Windows', hasGpu: true, status: 'ACTIVE' }), ALICE],
-    ['imageType GOLD + createdAfter', BIG, async (): Promise<Filter> => ({ imageType: 'GOLD', createdAfter: await createdAtIndex(BIG, 300) }), ALICE],
-    ['bob, hasGpu false', SMALL, async (): Promise<Filter> => ({ hasGpu: false }), BOB],
-    ['matching nothing', BIG, async (): Promise<Filter> => ({ nameContains: 'no-such-image-name' }), ALICE],
+    ['no filter', BIG, async (): Promise<Filter> => ({}), ALICE.token],
+    ['osType and architecture set (their own facets ignore them)', BIG, async (): Promise<Filter> => ({ osType: 'LINUX', architecture: 'ARM' }), ALICE.token],
+    ['imageType PRIVATE + nameContains', BIG, async (): Promise<Filter> => ({ imageType: 'PRIVATE', nameContains: 'web' }), ALICE.token],
+    ['platform + hasGpu + status', BIG, async (): Promise<Filter> => ({ platform: 'Windows', hasGpu: true, status: 'ACTIVE' }), ALICE.token],
+    ['imageType GOLD + createdAfter', BIG, async (): Promise<Filter> => ({ imageType: 'GOLD', createdAfter: await createdAtIndex(BIG, 300) }), ALICE.token],
+    ['bob, hasGpu false', SMALL, async (): Promise<Filter> => ({ hasGpu: false }), BOB.token],
+    ['matching nothing', BIG, async (): Promise<Filter> => ({ nameContains: 'no-such-image-name' }), ALICE.token],
   ] as [string, string, () => Promise<Filter>, string][])('%s: every facet equals the oracle’s counts, in order', async (_label, region, makeFilter, token) => {
     const filter = await makeFilter();
     const expected = await expectedFacets(region, filter, token);
@@ -572,7 +565,7 @@ describe('imageFacets', () => {
     expect(linuxArm.osType.map((f) => f.value)).toContain('OTHER');
     expect(linuxArm.architecture.map((f) => f.value)).toContain('X86');
     // Bob's imported vmdk images make a diskFormat UNKNOWN in the 'bob, hasGpu false' case.
-    expect((await expectedFacets(SMALL, { hasGpu: false }, BOB)).diskFormat.map((f) => f.value)).toContain('UNKNOWN');
+    expect((await expectedFacets(SMALL, { hasGpu: false }, BOB.token)).diskFormat.map((f) => f.value)).toContain('UNKNOWN');
   });
 });
 
@@ -582,14 +575,14 @@ describe('imageFacets', () => {
 
 describe('latestImage', () => {
   it.each([
-    ['no filter', BIG, async (): Promise<Filter> => ({}), ALICE],
-    ['platform', BIG, async (): Promise<Filter> => ({ platform: 'Ubuntu' }), ALICE],
-    ['architecture ARM + hasGpu false', BIG, async (): Promise<Filter> => ({ architecture: 'ARM', hasGpu: false }), ALICE],
-    ['imageType PRIVATE', BIG, async (): Promise<Filter> => ({ imageType: 'PRIVATE' }), ALICE],
-    ['osType WINDOWS + hasGpu true', BIG, async (): Promise<Filter> => ({ osType: 'WINDOWS', hasGpu: true }), ALICE],
-    ['nameContains CJK, bob', BIG, async (): Promise<Filter> => ({ nameContains: '镜像' }), BOB],
-    ['createdBefore the newest active image (strict)', BIG, async (): Promise<Filter> => ({ createdBefore: (await expectedLatest(BIG, {}))!.created_at }), ALICE],
-    ['createdAfter, small region', SMALL, async (): Promise<Filter> => ({ createdAfter: await createdAtIndex(SMALL, 200) }), ALICE],
+    ['no filter', BIG, async (): Promise<Filter> => ({}), ALICE.token],
+    ['platform', BIG, async (): Promise<Filter> => ({ platform: 'Ubuntu' }), ALICE.token],
+    ['architecture ARM + hasGpu false', BIG, async (): Promise<Filter> => ({ architecture: 'ARM', hasGpu: false }), ALICE.token],
+    ['imageType PRIVATE', BIG, async (): Promise<Filter> => ({ imageType: 'PRIVATE' }), ALICE.token],
+    ['osType WINDOWS + hasGpu true', BIG, async (): Promise<Filter> => ({ osType: 'WINDOWS', hasGpu: true }), ALICE.token],
+    ['nameContains CJK, bob', BIG, async (): Promise<Filter> => ({ nameContains: '镜像' }), BOB.token],
+    ['createdBefore the newest active image (strict)', BIG, async (): Promise<Filter> => ({ createdBefore: (await expectedLatest(BIG, {}))!.created_at }), ALICE.token],
+    ['createdAfter, small region', SMALL, async (): Promise<Filter> => ({ createdAfter: await createdAtIndex(SMALL, 200) }), ALICE.token],
   ] as [string, string, () => Promise<Filter>, string][])('%s: the most recently created ACTIVE match', async (_label, region, makeFilter, token) => {
     const filter = await makeFilter();
     const expected = await expectedLatest(region, filter, token);
@@ -672,7 +665,7 @@ describe('cursors under derived filters', () => {
   });
 
   it('a cursor of the pass-through listing is refused under a derived filter', async () => {
-    const plain = (await page(api, { region: BIG, first: 3 }, ALICE, false)).pageInfo.endCursor!;
+    const plain = (await page(api, { region: BIG, first: 3 }, ALICE.token, false)).pageInfo.endCursor!;
     const error = onlyError(await listPage(api, { region: BIG, filter: { nameContains: 'a' }, first: 2, after: plain }));
     expect(error.extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -683,7 +676,7 @@ describe('cursors under derived filters', () => {
     const expected = await expectedIds(BIG, filter, sort);
     const withTotal = await page(api, { region: BIG, filter, sort, first: 10 });
     expect(withTotal.totalCount).toBe(expected.length);
-    const plain = await page(api, { region: BIG, filter, sort, first: 10, after: withTotal.pageInfo.endCursor! }, ALICE, false);
+    const plain = await page(api, { region: BIG, filter, sort, first: 10, after: withTotal.pageInfo.endCursor! }, ALICE.token, false);
     expect(plain.ids).toEqual(expected.slice(10, 20));
     const back = await page(api, { region: BIG, filter, sort, first: 10, after: plain.pageInfo.endCursor! });
     expect(back.ids).toEqual(expected.slice(20, 30));
@@ -755,7 +748,7 @@ describe('the snapshot, counted upstream', () => {
       const firstPage = await measured(fresh, () => page(fresh, { region: BIG, filter, sort, first: 37 }));
       expect(firstPage.value.ids).toEqual(expected.slice(0, 37));
       expect(firstPage.calls).toHaveLength(2); // alice sees more than 500 images in cn-north-4
-      await expectOneWalk(firstPage.calls, BIG, ALICE);
+      await expectOneWalk(firstPage.calls, BIG, ALICE.token);
 
       const rest = await measured(fresh, async () => {
         expectForward(await forwardWalk(fresh, { region: BIG, filter, sort }, 37), expected, 37);
@@ -775,7 +768,7 @@ describe('the snapshot, counted upstream', () => {
       const { value, calls } = await measured(fresh, () => forwardWalk(fresh, { region: SMALL, sort }, 97));
       expectForward(value, expected, 97);
       expect(value.length).toBeGreaterThan(1);
-      await expectOneWalk(calls, SMALL, ALICE);
+      await expectOneWalk(calls, SMALL, ALICE.token);
       const again = await measured(fresh, () => page(fresh, { region: SMALL, first: 5 }));
       expect(again.value.totalCount).toBe(expected.length);
       expect(again.calls.map((call) => call.query)).toEqual([]);
@@ -789,7 +782,7 @@ describe('the snapshot, counted upstream', () => {
       const expected = await expectedIds(BIG, filter, sort);
       const { value, calls } = await measured(fresh, () => forwardWalk(fresh, { region: BIG, filter, sort }, 2));
       expectForward(value, expected, 2);
-      await expectOneWalk(calls, BIG, ALICE, { __imagetype: 'private' });
+      await expectOneWalk(calls, BIG, ALICE.token, { __imagetype: 'private' });
     });
   });
 
@@ -797,23 +790,23 @@ describe('the snapshot, counted upstream', () => {
     await withFresh({}, async (fresh) => {
       const filter: Filter = { nameContains: '镜像' };
       const sort: Sort = { key: 'CREATED_AT', direction: 'DESC' };
-      const forAlice = await expectedIds(BIG, filter, sort, ALICE);
-      const forBob = await expectedIds(BIG, filter, sort, BOB);
+      const forAlice = await expectedIds(BIG, filter, sort, ALICE.token);
+      const forBob = await expectedIds(BIG, filter, sort, BOB.token);
       expect(forAlice).not.toEqual(forBob);
 
-      const a = await measured(fresh, () => page(fresh, { region: BIG, filter, sort, first: 50 }, ALICE));
+      const a = await measured(fresh, () => page(fresh, { region: BIG, filter, sort, first: 50 }, ALICE.token));
       expect(a.value.ids).toEqual(forAlice);
       expect(a.value.totalCount).toBe(forAlice.length);
-      await expectOneWalk(a.calls, BIG, ALICE);
+      await expectOneWalk(a.calls, BIG, ALICE.token);
 
-      const b = await measured(fresh, () => page(fresh, { region: BIG, filter, sort, first: 50 }, BOB));
+      const b = await measured(fresh, () => page(fresh, { region: BIG, filter, sort, first: 50 }, BOB.token));
       expect(b.value.ids).toEqual(forBob);
       expect(b.value.totalCount).toBe(forBob.length);
-      await expectOneWalk(b.calls, BIG, BOB);
+      await expectOneWalk(b.calls, BIG, BOB.token);
 
       const again = await measured(fresh, async () => {
-        expect((await page(fresh, { region: BIG, filter, sort, first: 50 }, ALICE)).ids).toEqual(forAlice);
-        expect((await page(fresh, { region: BIG, filter, sort, first: 50 }, BOB)).ids).toEqual(forBob);
+        expect((await page(fresh, { region: BIG, filter, sort, first: 50 }, ALICE.token)).ids).toEqual(forAlice);
+        expect((await page(fresh, { region: BIG, filter, sort, first: 50 }, BOB.token)).ids).toEqual(forBob);
       });
       expect(again.calls).toEqual([]);
     });
@@ -829,20 +822,20 @@ describe('the snapshot, counted upstream', () => {
         expect(result.ids).toEqual(expected.slice(0, 10));
         expect(result.totalCount).toBe(expected.length);
       }
-      await expectOneWalk(same.calls, BIG, ALICE);
+      await expectOneWalk(same.calls, BIG, ALICE.token);
 
       // Five different reads that all need bob's whole-region snapshot.
       const mixed = await measured(fresh, () =>
         Promise.all([
-          page(fresh, { region: BIG, filter: { platform: 'CentOS' }, first: 5 }, BOB),
-          page(fresh, { region: BIG, filter: { nameContains: 'k8s' }, first: 5 }, BOB),
-          page(fresh, { region: BIG, filter: { createdAfter: '2019-06-01T00:00:00Z' }, first: 5 }, BOB),
-          fresh.query(FACETS_QUERY, { region: BIG, filter: { architecture: 'ARM' } }, BOB).then(dataOf),
-          fresh.query(LATEST_QUERY, { region: BIG, filter: { hasGpu: false } }, BOB).then(dataOf),
+          page(fresh, { region: BIG, filter: { platform: 'CentOS' }, first: 5 }, BOB.token),
+          page(fresh, { region: BIG, filter: { nameContains: 'k8s' }, first: 5 }, BOB.token),
+          page(fresh, { region: BIG, filter: { createdAfter: '2019-06-01T00:00:00Z' }, first: 5 }, BOB.token),
+          fresh.query(FACETS_QUERY, { region: BIG, filter: { architecture: 'ARM' } }, BOB.token).then(dataOf),
+          fresh.query(LATEST_QUERY, { region: BIG, filter: { hasGpu: false } }, BOB.token).then(dataOf),
         ]),
       );
-      expect(mixed.value[2].totalCount).toBe((await everything(BIG, BOB)).filter((image) => matches(image, { createdAfter: '2019-06-01T00:00:00Z' })).length);
-      await expectOneWalk(mixed.calls, BIG, BOB);
+      expect(mixed.value[2].totalCount).toBe((await everything(BIG, BOB.token)).filter((image) => matches(image, { createdAfter: '2019-06-01T00:00:00Z' })).length);
+      await expectOneWalk(mixed.calls, BIG, BOB.token);
     });
   });
 
@@ -850,25 +843,25 @@ describe('the snapshot, counted upstream', () => {
     await withFresh({}, async (fresh) => {
       // Build the snapshot first.
       const warm = await measured(fresh, () => page(fresh, { region: BIG, filter: { hasGpu: true }, first: 1 }));
-      await expectOneWalk(warm.calls, BIG, ALICE);
+      await expectOneWalk(warm.calls, BIG, ALICE.token);
 
       const all = await everything(BIG);
-      const one = await measured(fresh, () => page(fresh, { region: BIG, first: 20 }, ALICE, false));
+      const one = await measured(fresh, () => page(fresh, { region: BIG, first: 20 }, ALICE.token, false));
       expect(one.value.ids).toEqual(all.slice(0, 20).map((image) => image.id));
       expect(one.calls.map((call) => call.query)).toEqual([{ limit: '21', sort_key: 'created_at', sort_dir: 'desc' }]);
 
-      const two = await measured(fresh, () => page(fresh, { region: BIG, first: 20, after: one.value.pageInfo.endCursor! }, ALICE, false));
+      const two = await measured(fresh, () => page(fresh, { region: BIG, first: 20, after: one.value.pageInfo.endCursor! }, ALICE.token, false));
       expect(two.value.ids).toEqual(all.slice(20, 40).map((image) => image.id));
       expect(two.calls.map((call) => call.query)).toEqual([{ limit: '21', marker: all[19]!.id, sort_key: 'created_at', sort_dir: 'desc' }]);
 
       const filter: Filter = { imageType: 'PRIVATE' };
       const sort: Sort = { key: 'NAME', direction: 'ASC' };
       const expected = await expectedIds(BIG, filter, sort);
-      const filtered = await measured(fresh, () => page(fresh, { region: BIG, filter, sort, first: 5 }, ALICE, false));
+      const filtered = await measured(fresh, () => page(fresh, { region: BIG, filter, sort, first: 5 }, ALICE.token, false));
       expect(filtered.value.ids).toEqual(expected.slice(0, 5));
       expect(filtered.calls.map((call) => call.query)).toEqual([{ __imagetype: 'private', limit: '6', sort_key: 'name', sort_dir: 'asc' }]);
 
-      const backward = await measured(fresh, () => page(fresh, { region: BIG, last: 10 }, ALICE, false));
+      const backward = await measured(fresh, () => page(fresh, { region: BIG, last: 10 }, ALICE.token, false));
       expect(backward.value.ids).toEqual(all.slice(-10).map((image) => image.id));
       expect(backward.calls.map((call) => call.query)).toEqual([{ limit: '11', sort_key: 'created_at', sort_dir: 'asc' }]);
     });
@@ -880,7 +873,7 @@ describe('the snapshot, counted upstream', () => {
       // Exactly at the limit: fine.
       const fits = await measured(fresh, () => page(fresh, { region: SMALL, filter: { hasGpu: true }, first: 5 }));
       expect(fits.value.totalCount).toBe((await expectedIds(SMALL, { hasGpu: true }, { key: 'CREATED_AT', direction: 'DESC' })).length);
-      await expectOneWalk(fits.calls, SMALL, ALICE);
+      await expectOneWalk(fits.calls, SMALL, ALICE.token);
 
       // cn-north-4 (654 for alice) is larger: every snapshot read is refused, none walks the region.
       for (const [query, variables] of [
@@ -903,10 +896,10 @@ describe('the snapshot, counted upstream', () => {
       const expected = await expectedIds(BIG, filter, { key: 'CREATED_AT', direction: 'DESC' });
       const privateOnly = await measured(fresh, () => page(fresh, { region: BIG, filter, first: 100 }));
       expect(privateOnly.value.ids).toEqual(expected);
-      await expectOneWalk(privateOnly.calls, BIG, ALICE, { __imagetype: 'private' });
+      await expectOneWalk(privateOnly.calls, BIG, ALICE.token, { __imagetype: 'private' });
 
       // Pass-through paging needs no snapshot, so it still works there.
-      const plain = await page(fresh, { region: BIG, first: 5 }, ALICE, false);
+      const plain = await page(fresh, { region: BIG, first: 5 }, ALICE.token, false);
       expect(plain.ids).toEqual((await everything(BIG)).slice(0, 5).map((image) => image.id));
     });
   });
@@ -919,7 +912,7 @@ describe('the snapshot, counted upstream', () => {
       const started = Date.now();
       const first = await measured(fresh, () => page(fresh, { region: SMALL, filter, first: 100 }));
       expect(first.value.ids).toEqual(expected);
-      await expectOneWalk(first.calls, SMALL, ALICE);
+      await expectOneWalk(first.calls, SMALL, ALICE.token);
 
       const cached = await measured(fresh, () => page(fresh, { region: SMALL, filter, first: 100 }));
       expect(Date.now() - started).toBeLessThan(ttl); // still within the TTL (the check is only meaningful then)
@@ -934,7 +927,7 @@ describe('the snapshot, counted upstream', () => {
             expect(again.value.ids).toEqual(expected);
             if (again.calls.length > 0) {
               walkedAt = at;
-              await expectOneWalk(again.calls, SMALL, ALICE);
+              await expectOneWalk(again.calls, SMALL, ALICE.token);
             }
             return again.calls.length;
           },

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { startApi, useApi } from '../helpers/api-server.js';
 
 /**
  * Operations whose cost (upstream calls, each 1 plus 1 per 100 rows it may return) is over the
  * limit are refused before any call.
  */
 
-let api: ApiHarness;
-beforeAll(async () => {
-  // Aliases and tokens are limited on their own (query-limits.spec.ts); here the cost alone is under test.
-  api = await startApi({ limits: { maxAliases: 1000, maxTokens: 100_000 } });
-});
-afterAll(async () => {
-  await api.close();
-});
+// Aliases and tokens are limited on their own (query-limits.spec.ts); here the cost alone is under test.
+const api = useApi({ limits: { maxAliases: 1000, maxTokens: 100_000 } });
 
 async function post(query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(`${api.url}/graphql`, {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { startApi, useApi } from '../helpers/api-server.js';
 
 /** Depth, aliases, directives and tokens: each refused with HTTP 400, BAD_USER_INPUT and its limit, before any upstream call. */
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 interface Refusal {
   status: number;

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../src/emulator/server.js';
-import { ALICE, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { dataOf, onlyError, restPage } from '../helpers/graphql-oracle.js';
 
 /**
@@ -12,15 +12,9 @@ import { dataOf, onlyError, restPage } from '../helpers/graphql-oracle.js';
 const REGION = 'tr-west-1';
 const LIST = `{ images(region: "${REGION}", first: 5) { nodes { imageId } } }`;
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
+const api = useApi();
 afterEach(() => {
   api.emulator.resetFaults();
-});
-afterAll(async () => {
-  await api.close();
 });
 
 interface Upstream {
@@ -31,7 +25,7 @@ interface Upstream {
 }
 
 /** Runs `query` with a clean log; expects one error and exactly `calls` upstream calls, and returns both. */
-async function failing(query: string, token: string = ALICE, calls = 1): Promise<{ result: GraphQLResponse<unknown>; code: unknown; upstream: Upstream; log: readonly RecordedRequest[] }> {
+async function failing(query: string, token: string = ALICE.token, calls = 1): Promise<{ result: GraphQLResponse<unknown>; code: unknown; upstream: Upstream; log: readonly RecordedRequest[] }> {
   api.emulator.clearRequests();
   const result = await api.query<unknown>(query, {}, token);
   const error = onlyError(result);
@@ -142,13 +136,7 @@ describe('image service errors', () => {
 });
 
 describe('timeouts', () => {
-  let slow: ApiHarness;
-  beforeAll(async () => {
-    slow = await startApi({ client: { timeoutMs: 150 }, emulator: { faults: { latencyMs: 2_000 } } });
-  });
-  afterAll(async () => {
-    await slow.close();
-  });
+  const slow = useApi({ client: { timeoutMs: 150 }, emulator: { faults: { latencyMs: 2_000 } } });
 
   it('an upstream slower than the client timeout → UPSTREAM_TIMEOUT, no upstream details, no stack', async () => {
     const result = await slow.query<unknown>(LIST);
@@ -157,6 +145,6 @@ describe('timeouts', () => {
     expect(error.extensions?.upstream).toBeUndefined();
     expect(error.message).toMatch(/150 ms/);
     expect(result.data).toBeNull();
-    expect(JSON.stringify(result)).not.toContain(ALICE);
+    expect(JSON.stringify(result)).not.toContain(ALICE.token);
   });
 });

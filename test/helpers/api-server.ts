@@ -6,14 +6,16 @@ import type { CorsPolicy } from '../../src/http/cors.js';
 import type { ClientSettings } from '../../src/upstream/client.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { RunningServer } from '../../src/server.js';
+import { perFile } from './per-file.js';
+import { ALICE } from './tenants.js';
 
 /**
  * The whole product on loopback for a test file: an emulator, and the app (`createApp`, as
- * `npm start` wires it) pointed at it over HTTP, on port 0. One per file; `close()` in afterAll.
+ * `npm start` wires it) pointed at it over HTTP, on port 0: `useApi` for the tests of a file (or
+ * a describe), `startApi` for one test.
  */
 
-export const ALICE = 'demo-token-alice';
-export const BOB = 'demo-token-bob';
+export { ALICE, BOB } from './tenants.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -75,14 +77,14 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       requestDeadlineMs: requestDeadlineMs ?? base.upstream.requestDeadlineMs,
     },
   };
-  const app = await createApp(config, { log: options.log ?? pino({ level: 'silent' }), sandboxToken: ALICE });
+  const app = await createApp(config, { log: options.log ?? pino({ level: 'silent' }), sandboxToken: ALICE.token });
   const { server } = app;
   return {
     url: server.url,
     emulator,
     server,
     app,
-    async query<T>(query: string, variables: Record<string, unknown> = {}, token: string | null = ALICE): Promise<GraphQLResponse<T>> {
+    async query<T>(query: string, variables: Record<string, unknown> = {}, token: string | null = ALICE.token): Promise<GraphQLResponse<T>> {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token === null ? {} : { 'x-auth-token': token }) },
@@ -90,7 +92,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       });
       return (await response.json()) as GraphQLResponse<T>;
     },
-    async rest<T>(path: string, token: string = ALICE): Promise<{ status: number; body: T }> {
+    async rest<T>(path: string, token: string = ALICE.token): Promise<{ status: number; body: T }> {
       const response = await fetch(`${emulator.url}${path}`, { headers: { 'x-auth-token': token } });
       return { status: response.status, body: (await response.json()) as T };
     },
@@ -99,4 +101,13 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       if (!options.sharedEmulator) await emulator.close();
     },
   };
+}
+
+/**
+ * The API for the tests of this file (or of the calling describe), started in beforeAll and closed
+ * in afterAll. Options that name other resources of the file (a stub's URL) are given as a function,
+ * read when the API starts.
+ */
+export function useApi(options: HarnessOptions | (() => HarnessOptions) = {}): ApiHarness {
+  return perFile('the API', () => startApi(typeof options === 'function' ? options() : options), (api) => api.close());
 }

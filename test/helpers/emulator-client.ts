@@ -1,14 +1,17 @@
 import { request } from 'node:http';
-import { DEMO_TENANTS } from '../../src/emulator/options.js';
-import type { Emulator } from '../../src/emulator/server.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
+import { perFile } from './per-file.js';
+import { ALICE } from './tenants.js';
 
 /** Test-side access to the emulator over real HTTP, plus the oracles the specs compare it with. */
 
-const [alice, bob] = DEMO_TENANTS;
-if (!alice || !bob) throw new Error('the specs need the two demo tenants');
-export const ALICE = alice;
-export const BOB = bob;
+export { ALICE, BOB } from './tenants.js';
+
+/** An emulator for the tests of this file (or of the calling describe), started in beforeAll and closed in afterAll. */
+export function useEmulator(options: EmulatorOptions = {}): Emulator {
+  return perFile('the emulator', () => startEmulator(options), (emulator) => emulator.close());
+}
 
 export const REGIONS = ['cn-north-4', 'cn-east-3', 'ap-southeast-1', 'ap-southeast-3', 'la-north-2', 'tr-west-1', 'eu-west-101'] as const;
 
@@ -107,7 +110,12 @@ export function rawGet(emulator: Emulator, target: string, token: string | null 
   });
 }
 
-/** The oracle's view of a wire boolean: "true"/true, "false"/false, anything else (absent) undefined. */
+/**
+ * The oracles' view of a wire boolean: "true"/true, "false"/false, anything else (absent) undefined.
+ * The same rule as src/upstream/wire.ts's parseWireBoolean, written again on purpose: the mapper,
+ * the emulator's filters and the derived filters use that one, and an oracle must not share the
+ * code it checks.
+ */
 export function wireBool(value: unknown): boolean | undefined {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;

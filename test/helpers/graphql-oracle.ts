@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { ImageInfo } from '../../src/upstream/wire.js';
 import { ALICE, type ApiHarness, type GraphQLResponse } from './api-server.js';
+import { wireBool } from './emulator-client.js';
 
 /**
  * Oracles and walkers for the GraphQL specs: the REST listing read straight from the emulator, an
@@ -31,14 +32,14 @@ export function restPath(region: string, params: RestParams = {}): string {
 }
 
 /** One REST page that must answer 200. */
-export async function restPage(api: ApiHarness, region: string, params: RestParams = {}, token: string = ALICE): Promise<ImageInfo[]> {
+export async function restPage(api: ApiHarness, region: string, params: RestParams = {}, token: string = ALICE.token): Promise<ImageInfo[]> {
   const { status, body } = await api.rest<{ images: ImageInfo[] }>(restPath(region, params), token);
   if (status !== 200 || !Array.isArray(body.images)) throw new Error(`REST ${region} ${JSON.stringify(params)} -> ${status} ${JSON.stringify(body).slice(0, 200)}`);
   return body.images;
 }
 
 /** The whole REST listing for these parameters, following `marker` with pages of 500. */
-export async function restWalk(api: ApiHarness, region: string, params: RestParams = {}, token: string = ALICE): Promise<ImageInfo[]> {
+export async function restWalk(api: ApiHarness, region: string, params: RestParams = {}, token: string = ALICE.token): Promise<ImageInfo[]> {
   const all: ImageInfo[] = [];
   let marker: string | undefined;
   for (let page = 0; page < 100; page++) {
@@ -73,13 +74,6 @@ function enumOf(table: Record<string, string>, value: unknown): string {
 
 function optionalEnum(table: Record<string, string>, value: unknown): string | null {
   return value === undefined || value === null || value === '' ? null : enumOf(table, value);
-}
-
-/** `"true"`/`true` → true, `"false"`/`false` → false, anything else → undefined. */
-export function wireBool(value: unknown): boolean | undefined {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  return undefined;
 }
 
 function text(value: unknown): string | null {
@@ -230,7 +224,7 @@ interface PageData {
 }
 
 /** One page of `images` (ids, cursors and the full pageInfo); the query must succeed. */
-export async function gqlPage(api: ApiHarness, args: ListArgs, token: string = ALICE): Promise<Page> {
+export async function gqlPage(api: ApiHarness, args: ListArgs, token: string = ALICE.token): Promise<Page> {
   const data = dataOf(await api.query<PageData>(PAGE_QUERY, { ...args }, token));
   return {
     ids: data.images.edges.map((edge) => edge.node.imageId),
@@ -240,7 +234,7 @@ export async function gqlPage(api: ApiHarness, args: ListArgs, token: string = A
 }
 
 /** `first`/`after` from the start until `hasNextPage` is false. */
-export async function gqlForwardWalk(api: ApiHarness, args: Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>, pageSize: number, token: string = ALICE): Promise<Page[]> {
+export async function gqlForwardWalk(api: ApiHarness, args: Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>, pageSize: number, token: string = ALICE.token): Promise<Page[]> {
   const pages: Page[] = [];
   let after: string | undefined;
   for (let i = 0; i < 100; i++) {
@@ -254,7 +248,7 @@ export async function gqlForwardWalk(api: ApiHarness, args: Omit<ListArgs, 'firs
 }
 
 /** `last`/`before` from the end until `hasPreviousPage` is false; pages in the order fetched. */
-export async function gqlBackwardWalk(api: ApiHarness, args: Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>, pageSize: number, token: string = ALICE): Promise<Page[]> {
+export async function gqlBackwardWalk(api: ApiHarness, args: Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>, pageSize: number, token: string = ALICE.token): Promise<Page[]> {
   const pages: Page[] = [];
   let before: string | undefined;
   for (let i = 0; i < 100; i++) {
@@ -268,6 +262,6 @@ export async function gqlBackwardWalk(api: ApiHarness, args: Omit<ListArgs, 'fir
 }
 
 /** All ids of a forward walk with pages of 500. */
-export async function gqlAllIds(api: ApiHarness, args: Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>, token: string = ALICE): Promise<string[]> {
+export async function gqlAllIds(api: ApiHarness, args: Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>, token: string = ALICE.token): Promise<string[]> {
   return (await gqlForwardWalk(api, args, 500, token)).flatMap((page) => page.ids);
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { perFile } from './per-file.js';
 
 /**
  * A scripted stand-in for the upstream on loopback: each request is answered by the next handler
@@ -114,6 +115,11 @@ export async function startStubUpstream(fallback: StubHandler = reply(200, { ima
         server.close(() => resolve());
       }),
   };
+}
+
+/** A stub upstream for the tests of this file (or of the calling describe), started in beforeAll and closed in afterAll. */
+export function useStubUpstream(fallback?: StubHandler): StubUpstream {
+  return perFile('the stub upstream', () => startStubUpstream(fallback), (stub) => stub.close());
 }
 
 /** A loopback port with nothing listening on it (bound, then released). */

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { useApi, type ApiHarness } from '../helpers/api-server.js';
 
 /** COMPRESSION=true: large responses go gzip/brotli as Accept-Encoding allows; small ones and the default server stay plain. */
 
 const BIG = JSON.stringify({ query: '{ images(region: "cn-north-4", first: 500) { nodes { raw } } }' });
 const SMALL = JSON.stringify({ query: '{ images(region: "cn-north-4", first: 1) { nodes { imageId } } }' });
 
-let compressing: ApiHarness;
-let plain: ApiHarness;
-beforeAll(async () => {
-  [compressing, plain] = await Promise.all([startApi({ env: { COMPRESSION: 'true' } }), startApi()]);
-});
-afterAll(async () => {
-  await Promise.all([compressing.close(), plain.close()]);
-});
+const compressing = useApi({ env: { COMPRESSION: 'true' } });
+const plain = useApi();
 
 async function post(api: ApiHarness, body: string, encoding: string): Promise<{ encoding: string | null; images: number }> {
   const response = await fetch(`${api.url}/graphql`, {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, startApi, type ApiHarness } from '../helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { ALICE, useApi } from '../helpers/api-server.js';
 
 /** CORS on /graphql over real HTTP, and Apollo's CSRF prevention beside it. (A real browser: test/browser/.) */
 
@@ -14,17 +14,11 @@ function preflight(url: string, origin: string, requestHeaders = 'content-type,x
 }
 
 function post(url: string, headers: Record<string, string>, body = QUERY): Promise<Response> {
-  return fetch(`${url}/graphql`, { method: 'POST', headers: { 'x-auth-token': ALICE, ...headers }, body });
+  return fetch(`${url}/graphql`, { method: 'POST', headers: { 'x-auth-token': ALICE.token, ...headers }, body });
 }
 
 describe('with CORS_ORIGINS listing exact origins', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi({ cors: { origins: [PORTAL, 'http://localhost:5173'], loopback: false } });
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi({ cors: { origins: [PORTAL, 'http://localhost:5173'], loopback: false } });
 
   it.each([PORTAL, 'http://localhost:5173'])('answers the preflight from %s with 204 and the full CORS grant, before Apollo or the upstream', async (origin) => {
     api.emulator.clearRequests();
@@ -73,13 +67,7 @@ describe('with CORS_ORIGINS listing exact origins', () => {
 });
 
 describe('in emulator mode (the default policy)', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it.each(['http://localhost:5173', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'http://localhost'])('allows the local dev server %s', async (origin) => {
     const response = await preflight(api.url, origin);
@@ -94,13 +82,7 @@ describe('in emulator mode (the default policy)', () => {
 });
 
 describe("Apollo's CSRF prevention stays on", () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it.each([
     ['text/plain', QUERY],
@@ -116,9 +98,9 @@ describe("Apollo's CSRF prevention stays on", () => {
 
   it('refuses a GET query without a preflight-forcing header, and runs it with apollo-require-preflight', async () => {
     const url = `${api.url}/graphql?query=${encodeURIComponent('{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }')}`;
-    const refused = await fetch(url, { headers: { 'x-auth-token': ALICE } });
+    const refused = await fetch(url, { headers: { 'x-auth-token': ALICE.token } });
     expect(refused.status).toBe(400);
-    const allowed = await fetch(url, { headers: { 'x-auth-token': ALICE, 'apollo-require-preflight': 'true' } });
+    const allowed = await fetch(url, { headers: { 'x-auth-token': ALICE.token, 'apollo-require-preflight': 'true' } });
     expect(allowed.status).toBe(200);
   });
 });

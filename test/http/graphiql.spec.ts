@@ -54,7 +54,7 @@ describe('GET /graphiql', () => {
     const { options } = await page();
     expect(options.graphiql.endpoint).toBe('/graphql');
     expect(options.graphiql.defaultQuery).toBe(await readFile(new URL('../../schema/operations.graphql', import.meta.url), 'utf8'));
-    expect(JSON.parse(options.graphiql.defaultHeaders)).toEqual({ 'X-Auth-Token': ALICE });
+    expect(JSON.parse(options.graphiql.defaultHeaders)).toEqual({ 'X-Auth-Token': ALICE.token });
     expect(options.graphiql.shouldPersistHeaders).toBe(false);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { useApi } from '../helpers/api-server.js';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
 import { ALICE, listPage } from '../helpers/emulator-client.js';
 
@@ -12,15 +12,15 @@ import { ALICE, listPage } from '../helpers/emulator-client.js';
 const REGION = 'cn-north-4';
 
 let proxy: CountingProxy;
-let api: ApiHarness;
 beforeAll(async () => {
   proxy = await startCountingProxy();
-  api = await startApi({ concurrency: 2, endpoint: proxy.url, emulator: { faults: { latencyMs: 50 } } });
-  proxy.target = api.emulator.url;
 });
 afterAll(async () => {
-  await api?.close();
   await proxy?.close();
+});
+const api = useApi(() => ({ concurrency: 2, endpoint: proxy.url, emulator: { faults: { latencyMs: 50 } } }));
+beforeAll(() => {
+  proxy.target = api.emulator.url;
 });
 
 describe('concurrency: 2', () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TENANTS } from '../../src/emulator/options.js';
-import { ALICE, BOB, startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { ALICE, BOB, useApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
 
 /**
  * The page cache of pass-through listings (CACHE_TTL_MS), end to end against the emulator: a
@@ -42,13 +42,7 @@ async function metric(api: ApiHarness, name: string): Promise<number | undefined
 }
 
 describe('with CACHE_TTL_MS', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi({ env: { CACHE_TTL_MS: '60000' } });
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi({ env: { CACHE_TTL_MS: '60000' } });
 
   it('a repeated page costs one upstream call', async () => {
     api.emulator.clearRequests();
@@ -63,35 +57,35 @@ describe('with CACHE_TTL_MS', () => {
 
   it('Bob never gets the page Alice cached: his own call, his own private images', async () => {
     api.emulator.clearRequests();
-    const alice = nodes(await api.query(PRIVATE_PAGE, {}, ALICE));
+    const alice = nodes(await api.query(PRIVATE_PAGE, {}, ALICE.token));
     expect(new Set(alice.map((n) => n.owner))).toEqual(new Set([ALICE_PROJECT]));
     expect(api.emulator.apiRequests.map((r) => r.projectId)).toEqual([ALICE_PROJECT]);
 
-    const bob = nodes(await api.query(PRIVATE_PAGE, {}, BOB));
+    const bob = nodes(await api.query(PRIVATE_PAGE, {}, BOB.token));
     expect(new Set(bob.map((n) => n.owner))).toEqual(new Set([BOB_PROJECT]));
     const aliceIds = new Set(alice.map((n) => n.imageId));
     expect(bob.filter((n) => aliceIds.has(n.imageId))).toEqual([]);
     expect(api.emulator.apiRequests.map((r) => r.projectId)).toEqual([ALICE_PROJECT, BOB_PROJECT]);
 
     // Each is then served their own page from the cache.
-    expect(nodes(await api.query(PRIVATE_PAGE, {}, BOB))).toEqual(bob);
-    expect(nodes(await api.query(PRIVATE_PAGE, {}, ALICE))).toEqual(alice);
+    expect(nodes(await api.query(PRIVATE_PAGE, {}, BOB.token))).toEqual(bob);
+    expect(nodes(await api.query(PRIVATE_PAGE, {}, ALICE.token))).toEqual(alice);
     expect(api.emulator.apiRequests).toHaveLength(2);
   });
 
   it('a repeated by-id lookup is served from the cache, per caller', async () => {
-    const [image] = nodes(await api.query(PRIVATE_PAGE, {}, ALICE));
+    const [image] = nodes(await api.query(PRIVATE_PAGE, {}, ALICE.token));
     api.emulator.clearRequests();
-    const first = (await api.query(BY_ID, { id: image!.imageId }, ALICE)) as ById;
+    const first = (await api.query(BY_ID, { id: image!.imageId }, ALICE.token)) as ById;
     expect(first.errors).toBeUndefined();
     expect(first.data?.image).toEqual(image);
     expect(api.emulator.apiRequests.map((r) => r.query.id)).toEqual([image!.imageId]);
 
-    for (let i = 0; i < 2; i++) expect(((await api.query(BY_ID, { id: image!.imageId }, ALICE)) as ById).data?.image).toEqual(image);
+    for (let i = 0; i < 2; i++) expect(((await api.query(BY_ID, { id: image!.imageId }, ALICE.token)) as ById).data?.image).toEqual(image);
     expect(api.emulator.apiRequests).toHaveLength(1);
 
     // Bob looking up Alice's private image makes his own call, and sees nothing.
-    const bob = (await api.query(BY_ID, { id: image!.imageId }, BOB)) as ById;
+    const bob = (await api.query(BY_ID, { id: image!.imageId }, BOB.token)) as ById;
     expect(bob.errors).toBeUndefined();
     expect(bob.data?.image).toBeNull();
     expect(api.emulator.apiRequests.map((r) => r.projectId)).toEqual([ALICE_PROJECT, BOB_PROJECT]);
@@ -107,13 +101,7 @@ describe('with CACHE_TTL_MS', () => {
 
 describe('after the TTL', () => {
   const TTL_MS = 300;
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi({ env: { CACHE_TTL_MS: String(TTL_MS) } });
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi({ env: { CACHE_TTL_MS: String(TTL_MS) } });
 
   it('the page is fetched again', async () => {
     api.emulator.clearRequests();
@@ -130,13 +118,7 @@ describe('after the TTL', () => {
 });
 
 describe('upstream errors', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi({ env: { CACHE_TTL_MS: '60000' }, client: { breakerFailures: 100 } });
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi({ env: { CACHE_TTL_MS: '60000' }, client: { breakerFailures: 100 } });
 
   it('are not cached: two identical failing pages make two calls, and the page once healed is kept', async () => {
     api.emulator.setFaults({ errorRate: 1 });
@@ -173,13 +155,7 @@ describe('upstream errors', () => {
 });
 
 describe('without CACHE_TTL_MS (the default)', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi();
 
   it('the cache is off: each repeated page or lookup costs a call, and there is no page cache metric', async () => {
     expect(api.app.config.sharedState.pageCache.ttlMs).toBe(0);
@@ -195,13 +171,7 @@ describe('without CACHE_TTL_MS (the default)', () => {
 
 describe('concurrent identical requests', () => {
   const LATENCY_MS = 400;
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await startApi({ env: { CACHE_TTL_MS: '60000' }, emulator: { faults: { latencyMs: LATENCY_MS } } });
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useApi({ env: { CACHE_TTL_MS: '60000' }, emulator: { faults: { latencyMs: LATENCY_MS } } });
 
   it('share one call, and the first leaving early (its client gone) does not fail the second', async () => {
     api.emulator.clearRequests();
@@ -209,7 +179,7 @@ describe('concurrent identical requests', () => {
     const first = new AbortController();
     const left = fetch(`${api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE },
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
       body: JSON.stringify({ query: PAGE }),
       signal: first.signal,
     }).then(

@@ -1,22 +1,14 @@
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
-import { startStubUpstream, stubImage, type StubUpstream } from '../helpers/stub-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { useApi } from '../helpers/api-server.js';
+import { stubImage, useStubUpstream } from '../helpers/stub-upstream.js';
 
 /** A by-id lookup never waits for the request's list calls, of its own region or another: it is primed only by lists that already answered. */
 
 const IMAGE = stubImage(1, { name: 'detail' });
 
-let stub: StubUpstream;
-let api: ApiHarness;
-beforeAll(async () => {
-  stub = await startStubUpstream();
-  api = await startApi({ endpoint: stub.url });
-});
-afterAll(async () => {
-  await api.close();
-  await stub.close();
-});
+const stub = useStubUpstream();
+const api = useApi(() => ({ endpoint: stub.url }));
 
 describe('by-id lookups beside a list the upstream holds', () => {
   it.each([

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../src/emulator/server.js';
 import type { ImageInfo } from '../../src/upstream/wire.js';
-import { startApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
+import { useApi, type GraphQLResponse } from '../helpers/api-server.js';
 import { ALICE, BOB, listPage, visibleSet } from '../helpers/emulator-client.js';
 
 /**
@@ -15,13 +15,7 @@ const REGION = 'cn-north-4';
 /** The listing order the GraphQL API asks for by default. */
 const DEFAULT_ORDER = { sort_key: 'created_at', sort_dir: 'desc' } as const;
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 afterEach(() => {
   api.emulator.resetFaults();
 });

@@ -64,7 +64,7 @@ interface Answer {
   failure?: string;
 }
 
-async function post(api: ApiHarness, query: string, token = ALICE): Promise<Omit<Answer, 'instance' | 'query' | 'phase'>> {
+async function post(api: ApiHarness, query: string, token = ALICE.token): Promise<Omit<Answer, 'instance' | 'query' | 'phase'>> {
   const started = performance.now();
   try {
     const response = await fetch(`${api.url}/graphql`, {
@@ -217,12 +217,12 @@ describe.skipIf(!HAS_REDIS)('two instances, Redis killed mid-run and started aga
     const query = '{ images(region: "eu-west-101", first: 2, filter: { nameContains: "a" }) { totalCount nodes { imageId } } }';
     const sharedBefore = (await metrics(b)).get('snapshot_shared_hits_total') ?? 0;
     emulator.clearRequests();
-    const walked = await post(a, query, BOB);
+    const walked = await post(a, query, BOB.token);
     expect(walked.status).toBe(200);
     expect(walked.body?.errors).toBeUndefined();
     const calls = emulator.apiRequests.length;
     expect(calls).toBeGreaterThan(0);
-    const served = await post(b, query, BOB);
+    const served = await post(b, query, BOB.token);
     expect(served.status).toBe(200);
     expect(served.body?.data).toEqual(walked.body?.data);
     expect(emulator.apiRequests).toHaveLength(calls);

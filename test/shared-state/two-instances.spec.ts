@@ -45,7 +45,7 @@ describe.skipIf(!HAS_REDIS)('two instances sharing Redis', () => {
     expect(second.data).toEqual(first.data);
     expect(emulator.apiRequests).toHaveLength(walked);
     // Another caller is never served Alice's snapshot: Bob's own walk.
-    const bob = await b.query(COUNT, {}, BOB);
+    const bob = await b.query(COUNT, {}, BOB.token);
     expect(bob.errors).toBeUndefined();
     expect(emulator.apiRequests.length).toBeGreaterThan(walked);
   });
@@ -74,8 +74,8 @@ describe.skipIf(!HAS_REDIS)('two instances sharing Redis', () => {
     onTestFinished(() => void reader.quit());
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).not.toContain(ALICE);
-      expect(key).not.toContain(BOB);
+      expect(key).not.toContain(ALICE.token);
+      expect(key).not.toContain(BOB.token);
       expect(key).toMatch(/^test:(snapshot|page):[A-Za-z0-9_-]{43}:[A-Za-z0-9_-]{43}$/);
       const ttl = Number(redis.cli('pttl', key));
       expect(ttl).toBeGreaterThan(0);
@@ -84,8 +84,8 @@ describe.skipIf(!HAS_REDIS)('two instances sharing Redis', () => {
       const value = await reader.getBuffer(key);
       const json = gunzipSync(value!).toString('utf8');
       expect(Array.isArray(JSON.parse(json))).toBe(true);
-      expect(json).not.toContain(ALICE);
-      expect(json).not.toContain(BOB);
+      expect(json).not.toContain(ALICE.token);
+      expect(json).not.toContain(BOB.token);
     }
   });
 });

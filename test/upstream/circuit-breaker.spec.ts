@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type ApiHarness } from '../helpers/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { useApi } from '../helpers/api-server.js';
 
 /**
  * The circuit breaker of the upstream origin, end to end: the emulator fails every call, the
@@ -11,13 +11,7 @@ const FAILURES = 3;
 const OPEN_MS = 400;
 const QUERY = '{ images(region: "tr-west-1", first: 1) { nodes { imageId } } }';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApi({ client: { breakerFailures: FAILURES, breakerOpenMs: OPEN_MS } });
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi({ client: { breakerFailures: FAILURES, breakerOpenMs: OPEN_MS } });
 
 async function readyz(): Promise<{ status: number; body: { status: string; breaker: { state: string; retryAt?: string } } }> {
   const response = await fetch(`${api.url}/readyz`);

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { CloudImagesClient } from '../../src/upstream/client.js';
+import { useEmulator } from '../helpers/emulator-client.js';
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let client: CloudImagesClient;
-beforeAll(async () => {
-  emulator = await startEmulator();
+beforeAll(() => {
   client = new CloudImagesClient({ endpoint: emulator.url, timeoutMs: 5_000, maxAttempts: 1, retryBaseDelayMs: 0, totalBudgetMs: 5_000 });
 });
 afterAll(async () => {
   await client.close();
-  await emulator.close();
 });
 
 describe('upstream connection reuse', () => {

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { CloudImagesClient, type ClientOptions, type Credentials } from '../upstream/client.js';
-import { CloudImagesError } from '../upstream/errors.js';
-import type { ImageInfo, ListImagesQuery } from '../upstream/wire.js';
+import { CloudImagesClient, type ClientOptions, type Credentials } from '../../src/upstream/client.js';
+import { CloudImagesError } from '../../src/upstream/errors.js';
+import type { ImageInfo, ListImagesQuery } from '../../src/upstream/wire.js';
 
 /**
  * One side of a contract check: an endpoint of the image API, the credentials to call it with and

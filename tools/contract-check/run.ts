@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, type Config } from '../config/index.js';
-import type { Credentials } from '../upstream/client.js';
-import { isValidRegion } from '../upstream/wire.js';
+import { ConfigError, type Config } from '../../src/config/index.js';
+import type { Credentials } from '../../src/upstream/client.js';
+import { isValidRegion } from '../../src/upstream/wire.js';
 import { exitCodeOf, formatReport, runContractCheck } from './compare.js';
-import { MAX_CALLS_PER_RUN, PROBES } from './probes.js';
+import { PROBES } from './probes.js';
+import { MAX_CALLS_PER_RUN } from './probes/probe.js';
 import { Target, type Answer } from './target.js';
 
 /**

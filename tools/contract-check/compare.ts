@@ -1,5 +1,6 @@
 import { isKnown, type Fact } from './facts.js';
-import { MAX_CALLS_PER_PROBE, PROBES, type Probe, type ProbeContext } from './probes.js';
+import { PROBES } from './probes.js';
+import { MAX_CALLS_PER_PROBE, type Probe, type ProbeContext } from './probes/probe.js';
 import type { Answer, Target } from './target.js';
 
 /**

@@ -3,10 +3,9 @@ import { once } from 'node:events';
 import type { LocalEmulator } from './run.js';
 
 /**
- * The emulator to compare with, as `npm run emulator` runs it: its CLI (`dist/emulator/cli.js`) as
- * a child process on a free loopback port. A process rather than an import: the product path
- * reaches the emulator only from its own entry points (test/architecture.spec.ts), and this way the
- * check talks HTTP to both sides alike.
+ * The emulator to compare with, as `npm run emulator` runs it: its CLI (src/emulator/cli.ts,
+ * compiled beside this tool) as a child process on a free loopback port. A process rather than an
+ * import: this way the check talks HTTP to both sides alike, and the emulator reads only its flags.
  */
 
 /** The tenant the check lists as: alice's project, under a token of its own. */
