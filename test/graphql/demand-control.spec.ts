@@ -167,6 +167,16 @@ describe('the subgraph with demand-control directives', () => {
     expect(routerCost(parse(`{ image(region: ${R}, imageId: "x") { parentImage { id } } }`))).toBe(2);
   });
 
+  it('a router counts every object, the server one unit per 100 rows: the README\'s figures', () => {
+    const hundred = parse(`{ images(region: ${R}, first: 100) { nodes { id } } }`);
+    expect([serverCost(hundred), routerCost(hundred)]).toEqual([3, 108]);
+    // The largest page the server allows with each image's parent, as nodes and as edges.
+    const parents = parse(`{ images(region: ${R}, first: 500) { nodes { parentImage { id } } } }`);
+    expect([serverCost(parents), routerCost(parents)]).toEqual([508, 1008]);
+    const edges = parse(`{ images(region: ${R}, first: 500) { edges { cursor node { parentImage { id } } } } }`);
+    expect([serverCost(edges), routerCost(edges)]).toEqual([508, 1508]);
+  });
+
   const documents: [string, string, Record<string, unknown>?][] = [
     ['the regions', '{ regions }'],
     ['an empty page', `{ images(region: ${R}, first: 0) { nodes { id } pageInfo { hasNextPage } } }`],
