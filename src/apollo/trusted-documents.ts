@@ -31,7 +31,7 @@ export interface ListedDocument {
 }
 
 /** An id a manifest may give: printable, no spaces, bounded (sha256 hex is 64 characters, `sha256:` and it 71). */
-const MANIFEST_ID = /^[\x21-\x7e]{1,256}$/;
+export const MANIFEST_ID = /^[\x21-\x7e]{1,256}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SHA256_PREFIX = 'sha256:';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { MANIFEST_ID } from '../apollo/trusted-documents.js';
 import type { Exchange } from './exchange.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -38,7 +39,7 @@ function sentOperationName({ req, body }: Exchange): unknown {
 
 /** A document id as logged: what a manifest may give (printable, no spaces, at most 256 characters), else a mark that one was sent. */
 function loggedId(id: string): string {
-  return /^[\x21-\x7e]{1,256}$/.test(id) ? id : '(malformed)';
+  return MANIFEST_ID.test(id) ? id : '(malformed)';
 }
 
 /**

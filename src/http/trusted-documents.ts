@@ -9,7 +9,8 @@ import type { ListedDocument, TrustedDocumentList, TrustedDocumentsMode } from '
  * - An id that is not listed is refused in every mode (PERSISTED_QUERY_NOT_FOUND), never guessed;
  *   in `allow` and `off`, an Apollo persisted-query hash the list does not have goes to Apollo's own
  *   automatic persisted queries instead, as without a list.
- * - An id and a `query` together must be the same document (else BAD_REQUEST).
+ * - An id and a `query` together must be the same document (else BAD_REQUEST); a malformed
+ *   `persistedQuery` is BAD_REQUEST in `enforce`, and left to Apollo (which refuses it) elsewhere.
  * - `enforce`: a `query` runs only when its text is exactly a listed document's; any other is refused
  *   with TRUSTED_DOCUMENT_REQUIRED (HTTP 400), so automatic persisted queries cannot register one.
  * - `allow`: any other `query` runs too, marked untrusted (counted once Apollo resolves it).
@@ -112,7 +113,9 @@ export function decideDocument(list: TrustedDocumentList | undefined, mode: Trus
     return refuse(400, 'BAD_REQUEST', '`documentId` must be a string: the id of a listed document.', { trusted: false });
   }
   if (persisted !== undefined && (!isRecord(persisted) || persisted.version !== 1 || typeof persisted.sha256Hash !== 'string')) {
-    return refuse(400, 'BAD_REQUEST', '`extensions.persistedQuery` must be `{ version: 1, sha256Hash: "<hash>" }`.', { trusted: false });
+    // Elsewhere Apollo refuses it, with its own message, as without a list.
+    if (mode === 'enforce') return refuse(400, 'BAD_REQUEST', '`extensions.persistedQuery` must be `{ version: 1, sha256Hash: "<hash>" }`.', { trusted: false });
+    return { kind: 'run', request, use: { trusted: false } };
   }
   if (sent.query !== undefined && typeof sent.query !== 'string') return { kind: 'run', request, use: { trusted: false } };
   const query = sent.query as string | undefined;

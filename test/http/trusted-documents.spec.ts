@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import { ALICE, useApi, type ApiHarness, type GraphQLResponse } from '../helpers/api-server.js';
 
 /**
@@ -56,7 +58,21 @@ async function metric(api: ApiHarness, name: string, labels: Record<string, stri
 const codes = (answer: Answer): unknown[] => (answer.body.errors ?? []).map((e) => e.extensions?.code);
 
 describe('TRUSTED_DOCUMENTS_MODE=enforce', () => {
-  const api = useApi({ env: { TRUSTED_DOCUMENTS: manifest, TRUSTED_DOCUMENTS_MODE: 'enforce' } });
+  /** The server's log lines (the production logger, writing here). */
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const api = useApi({ env: { TRUSTED_DOCUMENTS: manifest, TRUSTED_DOCUMENTS_MODE: 'enforce' }, log: createLogger('info', sink) });
+
+  /** The access line of the request sent with this X-Request-Id. */
+  async function accessLine(requestId: string): Promise<Record<string, unknown>> {
+    await expect.poll(() => lines.filter((l) => l.msg === 'request' && l.requestId === requestId).length).toBe(1);
+    return lines.find((l) => l.msg === 'request' && l.requestId === requestId)!;
+  }
 
   it('runs a listed document by documentId (POST), priced by the query cost, equal to the REST oracle', async () => {
     const answer = await post(api, { documentId: sha256(PAGE), variables: { region: REGION, first: 3 } });
@@ -136,7 +152,27 @@ describe('TRUSTED_DOCUMENTS_MODE=enforce', () => {
     const notText = await post(api, { documentId: 42 });
     expect(notText.status).toBe(400);
     expect(codes(notText)).toEqual(['BAD_REQUEST']);
+    const badVersion = await post(api, { query: REGIONS, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(REGIONS) } } });
+    expect(badVersion.status).toBe(400);
+    expect(codes(badVersion)).toEqual(['BAD_REQUEST']);
     expect(api.emulator.apiRequests).toHaveLength(0);
+  });
+
+  it('logs whether a request ran a listed document and the id it named (a malformed id only as such)', async () => {
+    const send = (requestId: string, body: unknown): Promise<Response> =>
+      fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token, 'x-request-id': requestId },
+        body: JSON.stringify(body),
+      });
+    await send('td-listed', { documentId: sha256(PAGE), variables: { region: REGION, first: 1 } });
+    expect(await accessLine('td-listed')).toMatchObject({ status: 200, operationName: 'TrustedPage', trustedDocument: true, documentId: sha256(PAGE), upstreamCalls: 1 });
+    await send('td-ad-hoc', { query: AD_HOC });
+    const adHoc = await accessLine('td-ad-hoc');
+    expect(adHoc).toMatchObject({ status: 400, trustedDocument: false, upstreamCalls: 0 });
+    expect(adHoc).not.toHaveProperty('documentId');
+    await send('td-malformed', { documentId: `a b ${'x'.repeat(300)}` });
+    expect(await accessLine('td-malformed')).toMatchObject({ trustedDocument: false, documentId: '(malformed)' });
   });
 
   it('applies the query limits to a listed document: a page its variables make too large is BAD_USER_INPUT', async () => {
