@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
+import { loadTrustedDocuments } from './apollo/trusted-documents.js';
 import type { Context } from './graphql/context.js';
 import { startEmulator, type Emulator } from './emulator/server.js';
 import { FairGate } from './images/fair-gate.js';
-import { SNAPSHOT_PAGE } from './images/image-source.js';
+import { snapshotPagesOf } from './images/image-source.js';
 import { ListingCache } from './images/listing-cache.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -55,6 +56,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
+    // The pages of the largest listing kept, and the one that finds a listing too large: a snapshot read's price.
+    const snapshotPages = snapshotPagesOf(sharedState.snapshots.maxImages);
+    const schema = await createSchema({ federation: settings.federation, snapshotPages });
+    // Checked before anything starts: a manifest the server would refuse stops start-up.
+    const { trustedDocuments } = config;
+    const list = trustedDocuments.manifest
+      ? await loadTrustedDocuments(trustedDocuments.manifest, { schema, limits: settings.limits, introspection: settings.introspection, snapshotPages })
+      : undefined;
     const emulator = upstream.endpoint ? undefined : await startEmulator(config.emulator);
     if (emulator) closers.push(() => emulator.close());
     const endpoint = upstream.endpoint ?? emulator!.url;
@@ -89,7 +98,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     const sandboxToken = options.sandboxToken ?? emulator?.tenants[0]?.token;
     const server = await startServer(settings, {
-      schema: await createSchema({ federation: settings.federation }),
+      schema,
       log,
       context: {
         client,
@@ -101,8 +110,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         // In emulator mode, the emulator's regions.
         regions: emulator ? [...emulator.catalog.keys()] : settings.regions,
       },
-      // The pages of the largest listing kept, and the one that finds a listing too large.
-      snapshotPages: Math.floor(sharedState.snapshots.maxImages / SNAPSHOT_PAGE) + 1,
+      snapshotPages,
+      trustedDocuments: { mode: trustedDocuments.mode, list },
       serverCredentials: upstream.credentials,
       callerAuth: config.callerAuth,
       requestDeadlineMs: upstream.requestDeadlineMs,

@@ -27,6 +27,12 @@ async function main(): Promise<void> {
   if (config.upstream.credentials) {
     lines.push(`Upstream calls are signed with the server's access key (AK/SK mode); callers authenticate with ${describeCallerAuth(config)}.`);
   }
+  const { trustedDocuments } = config;
+  if (trustedDocuments.manifest) {
+    lines.push(
+      `Trusted documents from ${trustedDocuments.manifest} (TRUSTED_DOCUMENTS_MODE=${trustedDocuments.mode}): ${trustedDocuments.mode === 'enforce' ? 'only they run' : 'others run too, counted in graphql_untrusted_documents_total'}.`,
+    );
+  }
   if (app.tracing) lines.push(`${app.tracing.description} (service ${config.tracing.serviceName}).`);
   process.stdout.write(`${lines.join('\n')}\n`);
 

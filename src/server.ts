@@ -16,6 +16,7 @@ import { OperationRecords } from './apollo/operation-name.js';
 import { queryCost } from './apollo/query-cost.js';
 import { queryLimitRules, type QueryLimits } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
+import type { TrustedDocumentList, TrustedDocumentsMode } from './apollo/trusted-documents.js';
 import { createContext, type ContextDeps } from './context.js';
 import type { Context } from './graphql/context.js';
 import { accessLog, operationNameOf, searchOf } from './http/access-log.js';
@@ -26,6 +27,7 @@ import { graphiqlRoutes } from './http/graphiql.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
 import { sendHttpError } from './http/json-errors.js';
 import { requestSignal } from './http/request-signal.js';
+import { decideDocument } from './http/trusted-documents.js';
 import type { Metrics } from './observability/metrics.js';
 
 /**
@@ -71,7 +73,9 @@ export interface ServerOptions {
   /** Filled into Sandbox's and GraphiQL's headers (emulator mode only: a demo token is no secret). */
   sandboxToken?: string;
   /** When metrics are on: GET /metrics (Prometheus), outside caller authentication like /healthz, and the count of requests refused before Apollo. */
-  metrics?: Pick<Metrics, 'handler' | 'refused'> | undefined;
+  metrics?: Pick<Metrics, 'handler' | 'refused' | 'untrusted'> | undefined;
+  /** TRUSTED_DOCUMENTS(_MODE): the listed documents (loaded and checked at start-up), and what becomes of the others. Default: off. */
+  trustedDocuments?: { mode: TrustedDocumentsMode; list: TrustedDocumentList | undefined };
 }
 
 export interface RunningServer {
@@ -89,6 +93,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
   const httpServer = createHttpServer({ maxHeaderSize: 64 * 1024 });
   // What Apollo made of each request (its operation's name; whether it ran it), for the access line and the metrics.
   const operations = new OperationRecords();
+  const trusted = options.trustedDocuments ?? { mode: 'off', list: undefined };
   const apollo = new ApolloServer<Context>({
     ...(settings.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
     introspection: settings.introspection,
@@ -100,6 +105,8 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     stopOnTerminationSignals: false,
     // Apollo's CSRF prevention is on by default and stays on: a text/plain or form POST is refused.
     csrfPrevention: true,
+    // Automatic persisted queries register any document they are sent: with only listed documents to run, none is.
+    ...(trusted.mode === 'enforce' ? { persistedQueries: false as const } : {}),
     parseOptions: { maxTokens: settings.limits.maxTokens },
     validationRules: queryLimitRules(settings.limits),
     formatError: createFormatError({ hideSuggestions: settings.production }),
@@ -136,18 +143,27 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     // A request refused before Apollo ran it (by the steps below, or by Apollo itself, e.g. CSRF) is counted apart.
     if (metrics) {
       res.once('finish', () => {
-        if (res.statusCode >= 400 && !exchange.operation?.started) metrics.refused(operationNameOf(exchange), res.statusCode);
+        if ((res.statusCode >= 400 || exchange.refusal) && !exchange.operation?.started) metrics.refused(operationNameOf(exchange), res.statusCode, exchange.refusal);
       });
     }
     if (!(await through(cors, req, res))) return;
     if (compress && !(await through(compress, req, res))) return;
     if (!(await credentials(exchange))) return;
     await through(json, req, res);
-    const { body } = req as IncomingMessage & { body?: unknown };
-    exchange.body = body;
+    exchange.body = (req as IncomingMessage & { body?: unknown }).body;
+    // The document it runs: a listed one named by id, or what it sent (refused here, unparsed, when that may not run).
+    const decision = decideDocument(trusted.list, trusted.mode, { method: req.method?.toUpperCase() ?? 'GET', search: searchOf(req.url ?? ''), body: exchange.body });
+    // Logged and counted only when a manifest lists documents (without one, every document is unlisted).
+    if (trusted.list) exchange.document = decision.use;
+    if (decision.kind === 'refuse') {
+      exchange.refusal = decision.code;
+      sendError(res, decision.status, decision.message, decision.code, decision.headers);
+      return;
+    }
+    const { method, search, body } = decision.request;
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    const httpGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url ?? ''), body };
+    const httpGraphQLRequest = { method, headers, search, body };
     exchange.operation = operations.track(httpGraphQLRequest);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
@@ -155,6 +171,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
       context: async () =>
         (exchange.graphql = createContext(contextDeps, { credentials: exchange.credentials, requestId: exchange.requestId, signal: requestSignal(res, options.requestDeadlineMs) })),
     });
+    if (trusted.mode === 'allow' && exchange.document && !exchange.document.trusted && exchange.operation.resolved) metrics?.untrusted(exchange.operation.name);
     await send(res, response);
   };
 

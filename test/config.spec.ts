@@ -360,3 +360,25 @@ describe('scale-out settings: REDIS_*, CACHE_*, UPSTREAM_RATE_*, FEDERATION', ()
     expect(loadConfig({ FEDERATION: 'false' }).server.federation).toBe(false);
   });
 });
+
+describe('TRUSTED_DOCUMENTS and TRUSTED_DOCUMENTS_MODE', () => {
+  const PRODUCTION = { NODE_ENV: 'production', CLOUDIMAGES_ENDPOINT: 'https://iecs.example.com' };
+
+  it('defaults to enforce in production with a manifest, and to allow anywhere else', () => {
+    expect(loadConfig({ ...PRODUCTION, TRUSTED_DOCUMENTS: 'manifest.json' }).trustedDocuments).toEqual({ mode: 'enforce', manifest: 'manifest.json' });
+    expect(loadConfig({ ...PRODUCTION }).trustedDocuments).toEqual({ mode: 'allow', manifest: undefined });
+    expect(loadConfig({ TRUSTED_DOCUMENTS: 'manifest.json' }).trustedDocuments).toEqual({ mode: 'allow', manifest: 'manifest.json' });
+    expect(loadConfig({}).trustedDocuments).toEqual({ mode: 'allow', manifest: undefined });
+  });
+
+  it('takes the mode it is told; off reads no manifest', () => {
+    expect(loadConfig({ ...PRODUCTION, TRUSTED_DOCUMENTS: 'manifest.json', TRUSTED_DOCUMENTS_MODE: 'allow' }).trustedDocuments.mode).toBe('allow');
+    expect(loadConfig({ TRUSTED_DOCUMENTS: 'manifest.json', TRUSTED_DOCUMENTS_MODE: 'enforce' }).trustedDocuments.mode).toBe('enforce');
+    expect(loadConfig({ TRUSTED_DOCUMENTS: 'manifest.json', TRUSTED_DOCUMENTS_MODE: 'off' }).trustedDocuments).toEqual({ mode: 'off', manifest: undefined });
+  });
+
+  it('refuses a mode it does not know, and enforce without a manifest', () => {
+    expect(problemsOf(() => loadConfig({ TRUSTED_DOCUMENTS_MODE: 'strict' }))).toEqual(['TRUSTED_DOCUMENTS_MODE must be enforce, allow or off']);
+    expect(problemsOf(() => loadConfig({ TRUSTED_DOCUMENTS_MODE: 'enforce' }))).toEqual([expect.stringMatching(/TRUSTED_DOCUMENTS_MODE=enforce needs TRUSTED_DOCUMENTS/)]);
+  });
+});

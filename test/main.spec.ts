@@ -184,6 +184,9 @@ describe('npm start (dist/main.js)', () => {
     [{ CORS_ORIGINS: 'https://portal.example.com,https://portal.example.com/app' }, /CORS_ORIGINS: "https:\/\/portal.example.com\/app" is not an origin/],
     [{ MAX_QUERY_DEPTH: '0' }, /MAX_QUERY_DEPTH must be a whole number from 1 to 100/],
     [{ HUAWEICLOUD_SDK_AK: 'AKEXAMPLE0123456789', HUAWEICLOUD_SDK_SK: 'sk-example-0123456789' }, /set AUTH_JWKS_URL .* or AUTH_API_KEYS, or AUTH_MODE=none/],
+    [{ TRUSTED_DOCUMENTS_MODE: 'enforce' }, /TRUSTED_DOCUMENTS_MODE=enforce needs TRUSTED_DOCUMENTS/],
+    [{ TRUSTED_DOCUMENTS: 'no/such/manifest.json' }, /^Start-up failed: TRUSTED_DOCUMENTS=no\/such\/manifest.json: cannot be read \(ENOENT\)\n$/],
+    [{ TRUSTED_DOCUMENTS: 'package.json' }, /^Start-up failed: TRUSTED_DOCUMENTS=package.json: entry "\w+" must map an id/],
   ])('refuses bad configuration %o with a clear message and no stack trace', async (env, message) => {
     const { code, stderr } = await runToExit(env);
     expect(code).toBe(1);

@@ -7,7 +7,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  *
  *     npx graphql-codegen --config examples/client/codegen.ts
  *
- * The output (`src/gql/`) is committed; `test/examples/client.spec.ts` fails when it drifts.
+ * The output (`src/gql/`, with the trusted-documents manifest `persisted-documents.json`) is committed;
+ * `test/examples/client.spec.ts` fails when it drifts.
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
@@ -21,6 +22,9 @@ const config: CodegenConfig = {
       presetConfig: {
         // Results typed as selected, fragments spread in place (no `useFragment` unmasking needed).
         fragmentMasking: false,
+        // The trusted-documents manifest (`src/gql/persisted-documents.json`, `{ "<sha256>": "<document>" }`)
+        // that the server loads with TRUSTED_DOCUMENTS; each document carries its id in `__meta__.hash`.
+        persistedDocuments: { hashAlgorithm: 'sha256' },
       },
       config: {
         useTypeImports: true,

@@ -7,6 +7,8 @@ export interface OperationRecord {
   started: boolean;
   /** The operation run; else the one the document names; else the name the client asked for. */
   name: string | undefined;
+  /** Apollo resolved the request's operation (its document parsed and validated, the operation found). */
+  resolved: boolean;
 }
 
 /** The operation run; else (refused before it was resolved) the one the document names, or the name the client asked for. */
@@ -27,7 +29,7 @@ export class OperationRecords {
 
   /** Starts the record of one request, before it is given to Apollo. */
   track(http: HTTPGraphQLRequest): OperationRecord {
-    const record: OperationRecord = { started: false, name: undefined };
+    const record: OperationRecord = { started: false, name: undefined, resolved: false };
     this.records.set(http, record);
     return record;
   }
@@ -40,6 +42,7 @@ export class OperationRecords {
       return {
         async willSendResponse(requestContext) {
           record.name = operationNameOf(requestContext);
+          record.resolved = requestContext.operation !== undefined;
         },
       };
     },

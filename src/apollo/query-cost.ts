@@ -1,9 +1,27 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues, GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  getVariableValues,
+  GraphQLError,
+  isEnumType,
+  isInputObjectType,
+  isInputType,
+  isListType,
+  isNonNullType,
+  Kind,
+  typeFromAST,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Context } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
+import { MAX_PAGE_SIZE } from '../graphql/relay/pagination.js';
 
 // The CommonJS build, required: the ESM build imports graphql/index.mjs, a second graphql realm
 // beside the graphql/index.js that type-graphql, Apollo and this code load; and a default import of
@@ -43,6 +61,40 @@ function fragmentsOf(document: DocumentNode): Fragments {
   return Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
 }
 
+/** What one operation is priced with. */
+export interface Pricing {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown>;
+  /** Upstream calls a snapshot read may need (SNAPSHOT_MAX_IMAGES / 500, and one). */
+  snapshotPages: number;
+}
+
+/**
+ * The upstream calls an operation could make with these variables (graphql-query-complexity over
+ * the fields' `complexity` and `readsSnapshot`); null when its variables do not coerce (execution
+ * refuses them with BAD_USER_INPUT before any resolver runs); Infinity when it could not be priced.
+ */
+export function priceOperation({ schema, document, operation, variables, snapshotPages }: Pricing): number | null {
+  const operationName = operation.name?.value;
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      ...(operationName ? { operationName } : {}),
+      variables,
+      context: { fragments: fragmentsOf(document) },
+      estimators: [snapshotEstimator(snapshotPages), fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
+    });
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    // Its fragments, spread again and again, expand past the library's node limit: no price is no
+    // licence to run, so it is over any limit (JSON writes it null).
+    return getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors ? null : Number.POSITIVE_INFINITY;
+  }
+}
+
 export function queryCost(maxCost: number, snapshotPages: number): ApolloServerPlugin<Context> {
   // Apollo hands back the same parsed document for the same query (its document cache is
   // bounded), so a document's costs live as long as Apollo keeps the document.
@@ -59,22 +111,7 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
     const key = text.length <= MAX_PLAIN_KEY ? text : createHash('sha256').update(text).digest('base64url');
     let cost = known.get(key);
     if (cost === undefined) {
-      try {
-        cost = getComplexity({
-          schema,
-          query: document,
-          ...(operationName ? { operationName } : {}),
-          variables,
-          context: { fragments: fragmentsOf(document) },
-          estimators: [snapshotEstimator(snapshotPages), fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
-        });
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        // Variables that do not coerce: execution refuses them with BAD_USER_INPUT before any resolver runs.
-        // Otherwise the document could not be priced (its fragments, spread again and again, expand past
-        // the library's node limit): no price is no licence to run, so it is over any limit (JSON writes it null).
-        cost = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors ? null : Number.POSITIVE_INFINITY;
-      }
+      cost = priceOperation({ schema, document, operation, variables, snapshotPages });
       if (known.size >= COSTS_PER_DOCUMENT) known.delete(known.keys().next().value!);
       known.set(key, cost);
     }
@@ -110,4 +147,59 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
       };
     },
   };
+}
+
+/** Input objects nest at most this deep in a made-up worst-case value (none of this schema's nest; a self-referencing one would). */
+const MAX_INPUT_DEPTH = 8;
+
+/**
+ * A value of an input type that makes the cost model price the most (see worstCasePrice); undefined
+ * when none could be made (a scalar that takes none of the candidates).
+ */
+function worstValue(type: GraphQLInputType, depth = 0): unknown {
+  if (isNonNullType(type)) return worstValue(type.ofType, depth);
+  if (isListType(type)) {
+    const item = worstValue(type.ofType, depth);
+    return item === undefined ? undefined : [item];
+  }
+  if (isInputObjectType(type)) {
+    if (depth >= MAX_INPUT_DEPTH) return undefined;
+    const fields = Object.values(type.getFields()).flatMap((field) => {
+      const value = worstValue(field.type, depth + 1);
+      return value === undefined ? [] : [[field.name, value] as const];
+    });
+    return Object.fromEntries(fields);
+  }
+  if (isEnumType(type)) return type.getValues()[0]?.name;
+  // The only Int arguments are page sizes (`first`, `last`): the largest page is the dearest.
+  if (type.name === 'Int') return MAX_PAGE_SIZE;
+  const candidates: unknown[] = ['x', new Date(0).toISOString(), true, 0, {}];
+  return candidates.find((candidate) => {
+    try {
+      return type.parseValue(candidate) !== undefined;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The most an operation can cost, whatever variables a client sends with it: each variable set (a
+ * page size at its largest, every field of a filter filled, so a derived filter reads a snapshot)
+ * and every field counted, `@skip` and `@include` ignored. Trusted documents are priced by it once,
+ * at start-up. An `_entities` list is priced as one representation (only a router sends it).
+ */
+export function worstCasePrice({ schema, document, operation, snapshotPages }: Omit<Pricing, 'variables'>): number | null {
+  const unconditional = visit(document, {
+    Directive: (node) => (node.name.value === 'skip' || node.name.value === 'include' ? null : undefined),
+  });
+  const index = document.definitions.indexOf(operation);
+  const twin = unconditional.definitions[index] as OperationDefinitionNode;
+  const variables: Record<string, unknown> = {};
+  for (const definition of twin.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, definition.type);
+    const value = type && isInputType(type) ? worstValue(type) : undefined;
+    if (value !== undefined) variables[definition.variable.name.value] = value;
+  }
+  return priceOperation({ schema, document: unconditional, operation: twin, variables, snapshotPages });
 }

@@ -3,6 +3,7 @@ import { emulatorSettings } from './emulator.js';
 import { serverSettings } from './server.js';
 import { sharedStateSettings } from './shared-state.js';
 import { tracingSettings } from './tracing.js';
+import { trustedDocumentsSettings } from './trusted-documents.js';
 import { upstreamSettings } from './upstream.js';
 import { ProblemCollector, type Env } from './values.js';
 
@@ -23,12 +24,13 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
   // Without a valid CLOUDIMAGES_ENDPOINT, the defaults that depend on it are those of emulator mode; its problem is reported anyway.
   const emulatorMode = upstream ? upstream.endpoint === undefined : env.CLOUDIMAGES_ENDPOINT === undefined || env.CLOUDIMAGES_ENDPOINT === '';
   const server = slices.read(() => serverSettings(env, { emulatorMode }));
+  const trustedDocuments = slices.read(() => trustedDocumentsSettings(env));
   const callerAuth = slices.read(() => callerAuthSettings(env, { akskMode: upstream && upstream.credentials !== undefined, servesCallers }));
   const sharedState = slices.read(() => sharedStateSettings(env));
   const tracing = slices.read(() => tracingSettings(env));
   const emulator = slices.read(() => emulatorSettings(env));
   slices.throwIfAny();
-  return { server: server!, upstream: upstream!, callerAuth, sharedState: sharedState!, tracing: tracing!, emulator: emulator! };
+  return { server: server!, trustedDocuments: trustedDocuments!, upstream: upstream!, callerAuth, sharedState: sharedState!, tracing: tracing!, emulator: emulator! };
 }
 
 /** The whole configuration, slice by slice; each slice's type is what its reader returns. */

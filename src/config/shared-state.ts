@@ -16,10 +16,13 @@ const redisUrl = z
   .trim()
   .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
 
+/** SNAPSHOT_MAX_IMAGES's default; the subgraph's checked-in `@cost` prices a snapshot read by it. */
+export const DEFAULT_SNAPSHOT_MAX_IMAGES = 20_000;
+
 const variables = {
   SNAPSHOT_TTL_MS: int('SNAPSHOT_TTL_MS', 0, 86_400_000).default(30_000),
   SNAPSHOT_MAX_MB: int('SNAPSHOT_MAX_MB', 1, 65_536).default(64),
-  SNAPSHOT_MAX_IMAGES: int('SNAPSHOT_MAX_IMAGES', 1, 1_000_000).default(20_000),
+  SNAPSHOT_MAX_IMAGES: int('SNAPSHOT_MAX_IMAGES', 1, 1_000_000).default(DEFAULT_SNAPSHOT_MAX_IMAGES),
   CACHE_TTL_MS: int('CACHE_TTL_MS', 0, 86_400_000).default(0),
   CACHE_MAX_MB: int('CACHE_MAX_MB', 1, 65_536).default(32),
   UPSTREAM_RATE_LIMIT: int('UPSTREAM_RATE_LIMIT', 1, 100_000).optional(),

@@ -8,13 +8,16 @@ import {
   parse,
   printSchema,
   visit,
-  type DirectiveNode,
+  type ConstArgumentNode,
+  type ConstDirectiveNode,
+  type ConstValueNode,
   type DocumentNode,
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
 import { createResolversMap } from 'type-graphql';
 import type { Context } from './context.js';
+import { demandControl, type DemandControl, type FieldDemand } from './demand-control.js';
 import { userInputError } from './errors.js';
 import { IMAGE_TYPENAME } from './image/image.mapper.js';
 import { loadImageByGlobalId } from './image/load-image.js';
@@ -24,15 +27,16 @@ import { loadImageByGlobalId } from './image/load-image.js';
  * federation example builds one (examples/apollo-federation-2): type-graphql's schema printed to
  * SDL, federation's `@link` and `@key` added, `buildSubgraphSchema` over it with type-graphql's
  * resolvers (`createResolversMap`). Then what the SDL round trip drops is put back: each field's
- * `extensions` (its `complexity` and `readsSnapshot`, read by the query cost).
+ * `extensions` (its `complexity` and `readsSnapshot`, read by the query cost). The same prices go
+ * into the SDL as the demand-control directives routers read (`@cost`, `@listSize`: demand-control.ts).
  *
  * `Image` is the one entity, keyed by its global id (`Image.id`, which encodes region and image id):
  * a router resolves a representation `{ __typename: "Image", id }` through the by-id path of
  * `node(id)` (loadImageByGlobalId). The plain schema (FEDERATION unset) is not touched by any of this.
  */
 
-/** The federation version linked (routers and gateways of 2.3 and later compose it); only `@key` is imported. */
-export const FEDERATION_LINK_URL = 'https://specs.apollo.dev/federation/v2.3';
+/** The federation version linked: 2.9, the first with the demand-control directives (routers and gateways of 2.9 and later compose it). */
+export const FEDERATION_LINK_URL = 'https://specs.apollo.dev/federation/v2.9';
 
 /** Entities and the field set each is keyed by. */
 const ENTITY_KEYS: Readonly<Record<string, string>> = { [IMAGE_TYPENAME]: 'id' };
@@ -40,16 +44,21 @@ const ENTITY_KEYS: Readonly<Record<string, string>> = { [IMAGE_TYPENAME]: 'id' }
 /** The most `__typename` text an error message repeats back. */
 const MAX_ECHO = 64;
 
+export interface SubgraphOptions {
+  /** Upstream calls a snapshot read may need: its price in `@cost`. */
+  snapshotPages: number;
+}
+
 /** Builds the subgraph schema from type-graphql's schema (built once, by createSchema). */
-export function toSubgraphSchema(schema: GraphQLSchema): GraphQLSchema {
+export function toSubgraphSchema(schema: GraphQLSchema, { snapshotPages }: SubgraphOptions): GraphQLSchema {
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<Context>;
   const imageResolvers = resolvers[IMAGE_TYPENAME] as Record<string, GraphQLFieldResolver<unknown, Context>>;
   // Called with (representation, context, info); the map's type knows only field resolvers.
   const resolveReference: GraphQLReferenceResolver<Context> = (reference, context) => loadImageByGlobalId(context, (reference as Representation).id);
   const subgraph = buildSubgraphSchema([
-    { typeDefs: parse(`extend schema @link(url: "${FEDERATION_LINK_URL}", import: ["@key"])`) },
+    { typeDefs: parse(`extend schema @link(url: "${FEDERATION_LINK_URL}", import: ["@key", "@cost", "@listSize"])`) },
     {
-      typeDefs: withEntityKeys(parse(printSchema(lexicographicSortSchema(schema)))),
+      typeDefs: withDemandControl(withEntityKeys(parse(printSchema(lexicographicSortSchema(schema)))), demandControl(snapshotPages)),
       // `__resolveReference` is recorded in the type's extensions (`apollo.subgraph.resolveReference`).
       resolvers: { ...resolvers, [IMAGE_TYPENAME]: { ...imageResolvers, __resolveReference: resolveReference as unknown as GraphQLFieldResolver<unknown, Context> } },
     },
@@ -67,12 +76,16 @@ export async function serviceSdl(subgraph: GraphQLSchema): Promise<string> {
   return sdl;
 }
 
-function keyDirective(fields: string): DirectiveNode {
-  return {
-    kind: Kind.DIRECTIVE,
-    name: { kind: Kind.NAME, value: 'key' },
-    arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'fields' }, value: { kind: Kind.STRING, value: fields } }],
-  };
+function constValue(value: string | number | boolean | readonly string[]): ConstValueNode {
+  if (typeof value === 'string') return { kind: Kind.STRING, value };
+  if (typeof value === 'number') return { kind: Kind.INT, value: String(value) };
+  if (typeof value === 'boolean') return { kind: Kind.BOOLEAN, value };
+  return { kind: Kind.LIST, values: value.map(constValue) };
+}
+
+function directive(name: string, args: Record<string, string | number | boolean | readonly string[]>): ConstDirectiveNode {
+  const argumentNodes: ConstArgumentNode[] = Object.entries(args).map(([argument, value]) => ({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: argument }, value: constValue(value) }));
+  return { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: name }, arguments: argumentNodes };
 }
 
 /** `@key(fields: …)` on each entity's type definition. */
@@ -80,9 +93,40 @@ function withEntityKeys(document: DocumentNode): DocumentNode {
   return visit(document, {
     ObjectTypeDefinition(node) {
       const key = ENTITY_KEYS[node.name.value];
-      return key === undefined ? undefined : { ...node, directives: [...(node.directives ?? []), keyDirective(key)] };
+      return key === undefined ? undefined : { ...node, directives: [...(node.directives ?? []), directive('key', { fields: key })] };
     },
   });
+}
+
+function demandDirectives({ cost, listSize }: FieldDemand): ConstDirectiveNode[] {
+  return [...(cost === undefined ? [] : [directive('cost', { weight: cost })]), ...(listSize ? [directive('listSize', { ...listSize })] : [])];
+}
+
+/** `@cost` and `@listSize` where the server's prices are (demand-control.ts); each must find its field. */
+function withDemandControl(document: DocumentNode, { fields, inputFields }: DemandControl): DocumentNode {
+  const placed = new Set<string>();
+  const withDirectives = visit(document, {
+    FieldDefinition(node, _key, _parent, _path, ancestors) {
+      const type = ancestors[ancestors.length - 1] as { kind: Kind; name: { value: string } };
+      const coordinate = `${type.name.value}.${node.name.value}`;
+      const demand = type.kind === Kind.OBJECT_TYPE_DEFINITION ? fields[coordinate] : undefined;
+      if (!demand) return undefined;
+      placed.add(coordinate);
+      return { ...node, directives: [...(node.directives ?? []), ...demandDirectives(demand)] };
+    },
+    InputValueDefinition(node, _key, _parent, _path, ancestors) {
+      const type = ancestors[ancestors.length - 1] as { kind: Kind; name: { value: string } };
+      if (type.kind !== Kind.INPUT_OBJECT_TYPE_DEFINITION) return undefined;
+      const coordinate = `${type.name.value}.${node.name.value}`;
+      const weight = inputFields[coordinate];
+      if (weight === undefined) return undefined;
+      placed.add(coordinate);
+      return { ...node, directives: [...(node.directives ?? []), directive('cost', { weight })] };
+    },
+  });
+  const missing = [...Object.keys(fields), ...Object.keys(inputFields)].filter((coordinate) => !placed.has(coordinate));
+  if (missing.length > 0) throw new Error(`demand control names fields the schema does not have: ${missing.join(', ')}`);
+  return withDirectives;
 }
 
 /** The SDL round trip keeps names, types, descriptions and defaults, but no `extensions`: they are copied from type-graphql's schema. */

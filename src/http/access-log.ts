@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { MANIFEST_ID } from '../apollo/trusted-documents.js';
 import type { Exchange } from './exchange.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -36,6 +37,11 @@ function sentOperationName({ req, body }: Exchange): unknown {
   return req.method === 'GET' ? new URLSearchParams(searchOf(req.url ?? '')).get('operationName') : undefined;
 }
 
+/** A document id as logged: what a manifest may give (printable, no spaces, at most 256 characters), else a mark that one was sent. */
+function loggedId(id: string): string {
+  return MANIFEST_ID.test(id) ? id : '(malformed)';
+}
+
 /**
  * The fields of the access line. No headers, no body, no query string: nothing a credential could
  * sit in, so the line needs no redaction (it is written through a child logger without it).
@@ -52,6 +58,7 @@ function line(exchange: Exchange, ms: number): Record<string, unknown> {
     ms,
     ...(aborted ? { aborted: true } : {}),
     ...(graphql || GRAPHQL_PATH.test(path) ? { operationName: operationNameOf(exchange) ?? null, upstreamCalls: graphql?.images.upstreamCalls ?? 0 } : {}),
+    ...(exchange.document ? { trustedDocument: exchange.document.trusted, ...(exchange.document.id !== undefined ? { documentId: loggedId(exchange.document.id) } : {}) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { OperationRecord } from '../apollo/operation-name.js';
 import type { Context } from '../graphql/context.js';
 import type { Credentials } from '../upstream/client.js';
 import type { Caller } from './caller-auth.js';
+import type { DocumentUse } from './trusted-documents.js';
 
 /**
  * One HTTP request on its way through the server, from arrival to its access line: the node:http
@@ -25,6 +26,10 @@ export interface Exchange {
   graphql?: Context;
   /** What Apollo made of the request, once it was handed to Apollo. */
   operation?: OperationRecord;
+  /** With trusted documents on: the id the request named, and whether it runs a listed document. */
+  document?: DocumentUse;
+  /** The code of a GraphQL-shaped refusal sent before Apollo (TRUSTED_DOCUMENT_REQUIRED, PERSISTED_QUERY_NOT_FOUND), for the metrics. */
+  refusal?: string;
 }
 
 /** A connect-style middleware (cors, compression, body-parser), run on node:http's own request and response. */

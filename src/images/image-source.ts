@@ -47,6 +47,11 @@ export interface ImageSourceOptions {
 /** The upstream's largest page: snapshots are walked in pages of this size. */
 export const SNAPSHOT_PAGE = 500;
 
+/** Upstream calls a snapshot read may need, its price in the query cost: the pages of the largest listing kept, and the one that finds a listing too large. */
+export function snapshotPagesOf(maxImages: number): number {
+  return Math.floor(maxImages / SNAPSHOT_PAGE) + 1;
+}
+
 interface ImageKey {
   region: string;
   imageId: string;

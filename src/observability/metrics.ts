@@ -61,9 +61,15 @@ export interface Metrics {
    * Counts a GraphQL request refused before Apollo's pipeline (not JSON, too large, a refused caller,
    * a malformed token, CSRF) in `graphql_operations_total`, with an outcome of its own: REFUSED_ and
    * the status's name (REFUSED_BAD_REQUEST, REFUSED_UNAUTHORIZED, REFUSED_PAYLOAD_TOO_LARGE, ...;
-   * see `refusalOutcome`).
+   * see `refusalOutcome`); a GraphQL-shaped refusal with a code of its own (TRUSTED_DOCUMENT_REQUIRED,
+   * PERSISTED_QUERY_NOT_FOUND) is counted by that code, as Apollo's own refusals are.
    */
-  refused(operationName: string | undefined, status: number): void;
+  refused(operationName: string | undefined, status: number, code?: string): void;
+  /**
+   * Counts, in `graphql_untrusted_documents_total`, an operation Apollo resolved from a document that
+   * is not listed (TRUSTED_DOCUMENTS_MODE=allow): what `enforce` would refuse.
+   */
+  untrusted(operationName: string | undefined): void;
 }
 
 /** Operation names as label values: the first OPERATION_NAME_CAP names seen keep theirs. */
@@ -101,6 +107,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers,
   });
   const inFlight = new Gauge({ name: 'graphql_requests_in_flight', help: 'GraphQL requests being processed', registers });
+  const untrustedDocuments = new Counter({
+    name: 'graphql_untrusted_documents_total',
+    help: 'Operations run from documents no trusted-documents manifest lists (TRUSTED_DOCUMENTS_MODE=allow), by operation name: what enforce would refuse',
+    labelNames: ['operation_name'] as const,
+    registers,
+  });
 
   const upstreamRequests = new Counter({
     name: 'upstream_requests_total',
@@ -218,11 +230,14 @@ export function createMetrics(sources: MetricsSources): Metrics {
     res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) }).end(text);
   };
 
-  const refused = (operationName: string | undefined, status: number): void => {
-    operations.inc({ operation_name: names.label(operationName), outcome: refusalOutcome(status) });
+  const refused = (operationName: string | undefined, status: number, code?: string): void => {
+    operations.inc({ operation_name: names.label(operationName), outcome: code !== undefined && ERROR_CODE.test(code) ? code : refusalOutcome(status) });
+  };
+  const untrusted = (operationName: string | undefined): void => {
+    untrustedDocuments.inc({ operation_name: names.label(operationName) });
   };
 
-  return { registry, observer, plugin, handler, refused };
+  return { registry, observer, plugin, handler, refused, untrusted };
 }
 
 /**

@@ -1,4 +1,6 @@
 import { generate } from '@graphql-codegen/cli';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,13 +14,17 @@ import type { DiskFormat, ImageStatus } from '../../examples/client/src/gql/grap
 import { ALICE, useApi } from '../helpers/api-server.js';
 
 /**
- * The frontend example (`examples/client/`): its committed codegen output is what the codegen
- * config makes of today's schema and operations, it type-checks on its own tsconfig, and its typed
- * client lists, pages forward and backward, and refetches by `node(id)` against the real server.
+ * The frontend example (`examples/client/`): its committed codegen output (with the trusted-documents
+ * manifest) is what the codegen config makes of today's schema and operations, it type-checks on its
+ * own tsconfig, and its typed client lists, pages forward and backward, and refetches by `node(id)`
+ * against the real server started with that manifest in TRUSTED_DOCUMENTS_MODE=enforce, sending
+ * each operation by its id; an ad-hoc query is refused there. The oracles it compares with are
+ * asked of a second server without a manifest, on the same emulator.
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const generatedDir = join(root, 'examples/client/src/gql');
+const manifest = join(generatedDir, 'persisted-documents.json');
 const REGION = 'cn-north-4';
 
 describe('examples/client: codegen and type check', () => {
@@ -48,12 +54,28 @@ describe('examples/client: codegen and type check', () => {
   });
 });
 
-describe('examples/client: the typed client against the server', () => {
-  const api = useApi();
+describe('examples/client: the typed client against a server that runs only its manifest', () => {
+  const api = useApi({ env: { TRUSTED_DOCUMENTS: manifest, TRUSTED_DOCUMENTS_MODE: 'enforce' } });
+  /** Ad-hoc oracle queries, which `api` refuses. */
+  const plain = useApi(() => ({ sharedEmulator: api.emulator }));
+  /** The bodies the client sent. */
+  const sent: Record<string, unknown>[] = [];
   let client: Client;
 
   beforeAll(async () => {
-    client = createClient({ url: `${api.url}/graphql`, token: ALICE.token });
+    const recording: typeof fetch = (input, init) => {
+      sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+      return fetch(input, init);
+    };
+    client = createClient({ url: `${api.url}/graphql`, token: ALICE.token, fetch: recording });
+  });
+
+  it('the server loaded the generated manifest: every operation codegen knows, by its sha256 id', () => {
+    const listed = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, string>;
+    const operations = Object.values(listed).flatMap((body) => [...body.matchAll(/\bquery (\w+)/g)].map((m) => m[1]));
+    expect(operations).toEqual(expect.arrayContaining(['ImagesPage', 'PreviousImagesPage', 'RefetchNode', 'ImagesWindow']));
+    for (const id of Object.keys(listed)) expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(api.app.config.trustedDocuments.mode).toBe('enforce');
   });
 
   it('results are typed as the operations select, with the scalar mappings', () => {
@@ -71,7 +93,7 @@ describe('examples/client: the typed client against the server', () => {
 
   it('lists the first page as the API and the upstream order have it', async () => {
     const page = await client.imagesPage(REGION);
-    const raw = await api.query<{ images: { edges: { node: { imageId: string; name: string; imageSize: string | null; createdAt: string } }[] } }>(
+    const raw = await plain.query<{ images: { edges: { node: { imageId: string; name: string; imageSize: string | null; createdAt: string } }[] } }>(
       `{ images(region: "${REGION}", first: 20) { edges { node { imageId name imageSize createdAt } } } }`,
     );
     expect(page.images.edges).toHaveLength(20);
@@ -79,14 +101,14 @@ describe('examples/client: the typed client against the server', () => {
     expect(page.images.edges.map((edge) => edge?.node && { imageId: edge.node.imageId, name: edge.node.name, imageSize: edge.node.imageSize, createdAt: edge.node.createdAt })).toEqual(
       raw.data?.images.edges.map((edge) => edge.node),
     );
-    const oracle = await api.rest<{ images: { id: string }[] }>(`/v1/cloudimages/${REGION}?limit=20`);
+    const oracle = await plain.rest<{ images: { id: string }[] }>(`/v1/cloudimages/${REGION}?limit=20`);
     expect(page.images.edges.map((edge) => edge?.node?.imageId)).toEqual(oracle.body.images.map((image) => image.id));
   });
 
   it('pages forward with endCursor and back with the next page start, ending where it began', async () => {
     const first = await client.imagesPage(REGION);
     const second = await client.imagesPage(REGION, first.images.pageInfo.endCursor);
-    const oracle = await api.rest<{ images: { id: string }[] }>(`/v1/cloudimages/${REGION}?limit=40`);
+    const oracle = await plain.rest<{ images: { id: string }[] }>(`/v1/cloudimages/${REGION}?limit=40`);
     const ids = oracle.body.images.map((image) => image.id);
     expect(second.images.edges.map((edge) => edge?.node?.imageId)).toEqual(ids.slice(20, 40));
 
@@ -125,7 +147,7 @@ describe('examples/client: the typed client against the server', () => {
     expect(summary).toBeTruthy();
     const image = await client.refetch(summary!.id);
     expect(image).toMatchObject(summary!);
-    const raw = await api.query<{ image: Record<string, unknown> }>(
+    const raw = await plain.query<{ image: Record<string, unknown> }>(
       `query($id: String!) { image(region: "${REGION}", imageId: $id) { id imageId name imageSize createdAt updatedAt raw support { kvm arm } } }`,
       { id: summary!.imageId },
     );
@@ -139,8 +161,26 @@ describe('examples/client: the typed client against the server', () => {
       raw: image?.raw,
       support: { kvm: image?.support.kvm, arm: image?.support.arm },
     });
-    const oracle = await api.rest<{ images: Record<string, unknown>[] }>(`/v1/cloudimages/${REGION}?id=${summary!.imageId}`);
+    const oracle = await plain.rest<{ images: Record<string, unknown>[] }>(`/v1/cloudimages/${REGION}?id=${summary!.imageId}`);
     expect(image?.raw).toEqual(oracle.body.images[0]);
+  });
+
+  it('sent every listed operation by documentId alone, never its text', () => {
+    expect(sent.length).toBeGreaterThan(5);
+    for (const body of sent) {
+      expect(body.documentId).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(body).not.toHaveProperty('query');
+    }
+  });
+
+  it('an ad-hoc query is refused before any upstream call: HTTP 400, TRUSTED_DOCUMENT_REQUIRED', async () => {
+    api.emulator.clearRequests();
+    const adHoc = parse(`query AdHoc { images(region: "${REGION}", first: 1) { nodes { imageId } } }`) as TypedDocumentNode<unknown, Record<string, never>>;
+    const error = await client.request(adHoc, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphQLClientError);
+    expect((error as GraphQLClientError).status).toBe(400);
+    expect((error as GraphQLClientError).codes).toEqual(['TRUSTED_DOCUMENT_REQUIRED']);
+    expect(api.emulator.apiRequests).toHaveLength(0);
   });
 
   it('errors come back as GraphQLClientError with their extensions.code and HTTP status', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertObjectType, buildSchema, getNamedType, isListType, isNonNullType, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useApi } from '../helpers/api-server.js';
+import { ALICE, useApi } from '../helpers/api-server.js';
 
 /**
  * The Relay example (`examples/relay/`): the real relay-compiler (the npm package's own binary, as a
@@ -28,10 +28,18 @@ interface Compiled {
   output: string;
   /** src/__generated__/, by file name. */
   artifacts: Record<string, string>;
+  /** With `persist`: the persisted queries file relay-compiler wrote. */
+  persisted?: string;
 }
 
-/** Compiles a copy of examples/relay, its config as committed and the schema where it points, with `extra` source files added. */
-async function compile(extra: Record<string, string> = {}): Promise<Compiled> {
+/** The config's `persistConfig` for local persisting: relay-compiler writes the queries to this file (which must exist) and their ids in the artifacts. */
+const PERSIST_CONFIG = { file: './persisted_queries.json', algorithm: 'MD5' };
+
+/**
+ * Compiles a copy of examples/relay, its config as committed and the schema where it points, with
+ * `extra` source files added; with `persist`, its queries persisted to a local file as well.
+ */
+async function compile(extra: Record<string, string> = {}, { persist = false } = {}): Promise<Compiled> {
   if (relayBinary === null) throw new Error(`relay-compiler ships no binary for ${process.platform} ${process.arch}`);
   const dir = await mkdtemp(join(tmpdir(), 'relay-example-'));
   try {
@@ -40,6 +48,11 @@ async function compile(extra: Record<string, string> = {}): Promise<Compiled> {
     await mkdir(join(dir, 'schema'));
     await cp(join(root, 'schema/schema.graphql'), join(dir, 'schema/schema.graphql'));
     for (const [name, text] of Object.entries(extra)) await writeFile(join(copy, 'src', name), text);
+    if (persist) {
+      const configFile = join(copy, 'relay.config.json');
+      await writeFile(configFile, JSON.stringify({ ...(JSON.parse(await readFile(configFile, 'utf8')) as object), persistConfig: PERSIST_CONFIG }));
+      await writeFile(join(copy, PERSIST_CONFIG.file), '{}');
+    }
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
       execFile(relayBinary, ['--noWatchman', '--output', 'quiet-with-errors'], { cwd: copy }, (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}`.replace(ANSI, '') });
@@ -48,7 +61,7 @@ async function compile(extra: Record<string, string> = {}): Promise<Compiled> {
     const generated = join(copy, 'src/__generated__');
     const names = await readdir(generated).catch(() => []);
     const artifacts = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(generated, name), 'utf8')] as const)));
-    return { code, output, artifacts };
+    return { code, output, artifacts, ...(persist ? { persisted: await readFile(join(copy, PERSIST_CONFIG.file), 'utf8') } : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -180,5 +193,45 @@ describe('the connection contract beyond what relay-compiler checks (nullability
       first: 'Int',
       last: 'Int',
     });
+  });
+});
+
+describe('examples/relay: persisted queries as trusted documents', () => {
+  let persisted: Compiled;
+  let manifest: string;
+  beforeAll(async () => {
+    persisted = await compile({}, { persist: true });
+    expect(persisted.code, persisted.output).toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), 'relay-persisted-'));
+    manifest = join(dir, 'persisted_queries.json');
+    await writeFile(manifest, persisted.persisted!);
+    return () => rm(dir, { recursive: true, force: true });
+  });
+  const api = useApi(() => ({ env: { TRUSTED_DOCUMENTS: manifest, TRUSTED_DOCUMENTS_MODE: 'enforce' } }));
+
+  /** The id relay-compiler gave a query in its artifact (`params.id`, its text then null). */
+  function persistedId(artifact: string | undefined): string {
+    expect(artifact).toContain('"text": null');
+    const id = /"id": "([0-9a-f]{32})"/.exec(artifact ?? '')?.[1];
+    if (id === undefined) throw new Error('no persisted id in the artifact');
+    return id;
+  }
+
+  it('relay-compiler\'s file, { "<md5>": "<text>" }, is a manifest the server loads; each query runs by the id its artifact carries, in enforce mode', async () => {
+    const listed = JSON.parse(persisted.persisted!) as Record<string, string>;
+    expect(Object.keys(listed)).toHaveLength(3);
+    const id = persistedId(persisted.artifacts['ImageListQuery.graphql.ts']);
+    expect(listed[id]).toMatch(/^query ImageListQuery\(/);
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token },
+      body: JSON.stringify({ documentId: id, variables: { region: REGION } }),
+    });
+    const body = (await response.json()) as { data?: { images: { edges: { node: { imageId: string } }[] } } };
+    const oracle = await api.rest<{ images: { id: string }[] }>(`/v1/cloudimages/${REGION}?limit=20`);
+    expect(body.data?.images.edges.map((edge) => edge.node.imageId)).toEqual(oracle.body.images.map((image) => image.id));
+    // Any text that is not a listed query is refused.
+    const refused = await api.query(`{ images(region: "${REGION}", first: 1) { nodes { id } } }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   });
 });

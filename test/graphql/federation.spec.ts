@@ -131,7 +131,7 @@ describe('the subgraph', () => {
       const { status, body } = await post<{ _service: { sdl: string } }>(urlOf(executor), '{ _service { sdl } }', {}, null);
       expect(status).toBe(200);
       const sdl = body.data!._service.sdl;
-      expect(sdl).toMatch(/^extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+", import: \["@key"\]\)/);
+      expect(sdl).toMatch(/^extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+", import: \["@key", "@cost", "@listSize"\]\)/);
       expect(sdl).toContain('type Image implements Node @key(fields: "id") {');
       expect(sdl).toContain('union _Entity = Image');
       expect(`${sdl}\n`).toBe(checkedIn);
