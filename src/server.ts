@@ -159,6 +159,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
         operations: new SubscriptionOperations({ schema: options.schema, limits: settings.limits, pricer, formatError, log }),
         credentials: credentialMode,
         cors: settings.cors,
+        trusted,
         log,
         context: ({ credentials: callerCredentials, requestId, signal }) =>
           createContext(contextDeps, { credentials: callerCredentials, requestId, signal, live: liveOptions.watch.for(callerCredentials) }),
@@ -213,7 +214,15 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
       await through(json, req, res);
       exchange.body = (req as IncomingMessage & { body?: unknown }).body;
     }
-    await live.sse.handle(exchange);
+    // Trusted documents apply to subscriptions as to every other operation.
+    const decision = decideDocument(trusted.list, trusted.mode, { method: req.method?.toUpperCase() ?? 'GET', search: searchOf(req.url ?? ''), body: exchange.body });
+    if (trusted.list) exchange.document = decision.use;
+    if (decision.kind === 'refuse') {
+      exchange.refusal = decision.code;
+      sendError(res, decision.status, decision.message, decision.code, decision.headers);
+      return;
+    }
+    await live.sse.handle(exchange, decision.request);
   };
 
   const routes = new Map<string, Route>([

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TrustedDocumentList, TrustedDocumentsMode } from '../../apollo/trusted-documents.js';
 import type { Context } from '../../graphql/context.js';
 import type { KeyedDigest } from '../../images/caller-digest.js';
 import type { Credentials } from '../../upstream/client.js';
@@ -18,6 +19,8 @@ export interface LiveTransportOptions {
   cors: CorsPolicy;
   /** Keys callers for the per-caller limit (a keyed digest: no credential in the map). */
   digest: KeyedDigest;
+  /** TRUSTED_DOCUMENTS(_MODE): subscriptions run by the same rule as /graphql's requests (src/http/trusted-documents.ts). */
+  trusted: { mode: TrustedDocumentsMode; list: TrustedDocumentList | undefined };
   log: Logger;
 }
 

@@ -3,6 +3,7 @@ import { createHandler, type RequestParams, type Response as SseResponse } from 
 import type { ServerResponse } from 'node:http';
 import { ErrorCode } from '../../upstream/errors.js';
 import { sendError, type Exchange } from '../exchange.js';
+import type { DocumentRequest } from '../trusted-documents.js';
 import { callerKeyOf, NO_TOKEN, type LiveTransportOptions } from './live-options.js';
 import type { Release } from './subscription-slots.js';
 
@@ -20,7 +21,8 @@ import type { Release } from './subscription-slots.js';
  */
 
 export interface SseTransport {
-  handle(exchange: Exchange): Promise<void>;
+  /** Serves one stream; `request` is what /graphql's trusted-documents step made of the request (src/http/trusted-documents.ts). */
+  handle(exchange: Exchange, request: DocumentRequest): Promise<void>;
   /** Refuses new streams from now on. */
   stopAccepting(): void;
 }
@@ -78,7 +80,7 @@ export function sseTransport(options: LiveTransportOptions): SseTransport {
     stopAccepting() {
       accepting = false;
     },
-    async handle(exchange) {
+    async handle(exchange, request) {
       const { req, res } = exchange;
       const method = req.method?.toUpperCase();
       if (method !== 'GET' && method !== 'POST') {
@@ -92,13 +94,13 @@ export function sseTransport(options: LiveTransportOptions): SseTransport {
       const state: StreamState = { exchange };
       const [body, init] = await handler({
         method,
-        url: req.url ?? '/',
+        url: `${exchange.path}${request.search ? `?${request.search}` : ''}`,
         headers: {
           // The library compares Accept with `text/event-stream` exactly; browsers may add more.
           get: (name) => (name.toLowerCase() === 'accept' ? 'text/event-stream' : headerOf(req.headers[name.toLowerCase()])),
         },
         // Parsed by /graphql's body parser, within its limit (graphql-sse's own adapter reads any size).
-        body: method === 'POST' ? ((exchange.body ?? null) as Record<string, unknown> | null) : null,
+        body: method === 'POST' ? ((request.body ?? null) as Record<string, unknown> | null) : null,
         raw: exchange,
         context: state,
       });

@@ -10,7 +10,9 @@ import type { Credentials } from '../../upstream/client.js';
 import { pathOf } from '../access-log.js';
 import { isAllowedOrigin } from '../cors.js';
 import { readCredentials } from '../credentials.js';
+import { decideDocument } from '../trusted-documents.js';
 import { callerKeyOf, NO_TOKEN, type LiveTransportOptions } from './live-options.js';
+import type { OperationParams } from './subscription-operation.js';
 import type { Release } from './subscription-slots.js';
 
 /**
@@ -122,7 +124,12 @@ export function webSocketTransport(httpServer: Server, options: LiveTransportOpt
         const connection = connections.get(ctx);
         if (!connection) return [new GraphQLError(NO_TOKEN, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         if (!accepting) return [new GraphQLError('The server is shutting down: subscribe again (another instance will answer).', { extensions: { code: ErrorCode.SHUTTING_DOWN } })];
-        const prepared = operations.prepare(payload);
+        // The document it runs: a listed one named by id, or what it sent, by /graphql's rule.
+        // graphql-ws's messages must carry a `query` string: an empty one goes with a persisted-query hash alone.
+        const { query, ...rest } = payload;
+        const decision = decideDocument(options.trusted.list, options.trusted.mode, { method: 'POST', search: '', body: query === '' ? rest : payload });
+        if (decision.kind === 'refuse') return [new GraphQLError(decision.message, { extensions: { code: decision.code } })];
+        const prepared = operations.prepare(decision.request.body as OperationParams);
         if (Array.isArray(prepared)) return prepared;
         const release = slots.acquire('ws', connection, connection.callerKey);
         if (release instanceof GraphQLError) return [release];

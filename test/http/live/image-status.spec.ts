@@ -1,6 +1,10 @@
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -359,5 +363,42 @@ describe('limits', () => {
     const watch = watchWs(limitedWs(), { region: 'cn-north-4', imageId: 'x' }, 'subscription($region: String!, $imageId: String!) { imageStatus(region: $region, imageId: $imageId) { parentImage { parentImage { id } } } }');
     await expect(watch.done).rejects.toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', cost: 3, maxCost: 2 }) })]);
     expect(api.emulator.apiRequests.filter((r) => r.seq > since)).toEqual([]);
+  });
+});
+
+describe('trusted documents (TRUSTED_DOCUMENTS_MODE=enforce) apply to subscriptions', () => {
+  const STATUS_ID = createHash('sha256').update(STATUS).digest('hex');
+  const manifest = join(mkdtempSync(join(tmpdir(), 'live-trusted-')), 'persisted-documents.json');
+  writeFileSync(manifest, JSON.stringify({ [STATUS_ID]: STATUS }));
+  const enforcing = useApi(() => ({ sharedEmulator: api.emulator, env: { WATCH_INTERVAL_MS: String(INTERVAL_MS), TRUSTED_DOCUMENTS: manifest, TRUSTED_DOCUMENTS_MODE: 'enforce' } }));
+  const AD_HOC = 'subscription($region: String!, $imageId: String!) { imageStatus(region: $region, imageId: $imageId) { status } }';
+
+  it('over an event stream: the listed subscription by documentId runs; an ad-hoc one is refused before the stream, TRUSTED_DOCUMENT_REQUIRED', { timeout: 10_000 }, async () => {
+    const variables = { region: 'cn-north-4', imageId: '00000000-0000-4000-8000-000000000000' };
+    const post = (body: unknown): Promise<Response> =>
+      fetch(`${enforcing.url}/graphql/stream`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-auth-token': ALICE.token }, body: JSON.stringify(body) });
+    const listed = await post({ documentId: `sha256:${STATUS_ID}`, variables });
+    expect(listed.status).toBe(200);
+    const text = await listed.text();
+    expect(text).toContain('event: next');
+    expect(text).toContain('"imageStatus":null');
+    expect(text).toContain('event: complete');
+    const adHoc = await post({ query: AD_HOC, variables });
+    expect(adHoc.status).toBe(400);
+    expect(((await adHoc.json()) as GraphQLResponse).errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+  });
+
+  it('over a WebSocket: the listed subscription by its exact text or its persisted-query hash runs; an ad-hoc one is refused', { timeout: 10_000 }, async () => {
+    const client = createWsClient({ url: `${enforcing.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { 'X-Auth-Token': ALICE.token } });
+    clients.push(client);
+    const variables = { region: 'cn-north-4', imageId: '00000000-0000-4000-8000-000000000000' };
+    const byText = watchWs(client, variables);
+    await byText.done;
+    expect(byText.events).toEqual([{ data: { imageStatus: null } }]);
+    const byHash = watching((sink) => client.subscribe({ query: '', variables, extensions: { persistedQuery: { version: 1, sha256Hash: STATUS_ID } } }, sink as never));
+    await byHash.done;
+    expect(byHash.events).toEqual([{ data: { imageStatus: null } }]);
+    const adHoc = watchWs(client, variables, AD_HOC);
+    await expect(adHoc.done).rejects.toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'TRUSTED_DOCUMENT_REQUIRED' }) })]);
   });
 });
