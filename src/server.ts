@@ -31,7 +31,7 @@ import { startLiveTransports, type LiveTransports } from './http/live/live-trans
 import { SubscriptionOperations } from './http/live/subscription-operation.js';
 import type { SubscriptionSlots } from './http/live/subscription-slots.js';
 import { requestSignal } from './http/request-signal.js';
-import { decideDocument } from './http/trusted-documents.js';
+import { decideDocument, type DocumentRequest } from './http/trusted-documents.js';
 import type { KeyedDigest } from './images/caller-digest.js';
 import type { ImageWatch } from './images/image-watch.js';
 import type { Metrics } from './observability/metrics.js';
@@ -167,6 +167,30 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     : undefined;
 
   const { metrics } = options;
+  /**
+   * The steps of /graphql and /graphql/stream before GraphQL: CORS, compression (when on), the
+   * caller's credentials, the JSON body, and the document it runs (a listed one named by id, or what
+   * it sent, refused here, unparsed, when that may not run). The request as GraphQL is to run it, or
+   * undefined when it was answered here.
+   */
+  const admitted = async (exchange: Exchange, compressing: Middleware | undefined): Promise<DocumentRequest | undefined> => {
+    const { req, res } = exchange;
+    if (!(await through(cors, req, res))) return undefined;
+    if (compressing && !(await through(compressing, req, res))) return undefined;
+    if (!(await credentials(exchange))) return undefined;
+    await through(json, req, res);
+    exchange.body = (req as IncomingMessage & { body?: unknown }).body;
+    const decision = decideDocument(trusted.list, trusted.mode, { method: req.method?.toUpperCase() ?? 'GET', search: searchOf(req.url ?? ''), body: exchange.body });
+    // Logged and counted only when a manifest lists documents (without one, every document is unlisted).
+    if (trusted.list) exchange.document = decision.use;
+    if (decision.kind === 'refuse') {
+      exchange.refusal = decision.code;
+      sendError(res, decision.status, decision.message, decision.code, decision.headers);
+      return undefined;
+    }
+    return decision.request;
+  };
+
   const graphql = async (exchange: Exchange): Promise<void> => {
     const { req, res } = exchange;
     // A request refused before Apollo ran it (by the steps below, or by Apollo itself, e.g. CSRF) is counted apart.
@@ -175,21 +199,9 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
         if ((res.statusCode >= 400 || exchange.refusal) && !exchange.operation?.started) metrics.refused(operationNameOf(exchange), res.statusCode, exchange.refusal);
       });
     }
-    if (!(await through(cors, req, res))) return;
-    if (compress && !(await through(compress, req, res))) return;
-    if (!(await credentials(exchange))) return;
-    await through(json, req, res);
-    exchange.body = (req as IncomingMessage & { body?: unknown }).body;
-    // The document it runs: a listed one named by id, or what it sent (refused here, unparsed, when that may not run).
-    const decision = decideDocument(trusted.list, trusted.mode, { method: req.method?.toUpperCase() ?? 'GET', search: searchOf(req.url ?? ''), body: exchange.body });
-    // Logged and counted only when a manifest lists documents (without one, every document is unlisted).
-    if (trusted.list) exchange.document = decision.use;
-    if (decision.kind === 'refuse') {
-      exchange.refusal = decision.code;
-      sendError(res, decision.status, decision.message, decision.code, decision.headers);
-      return;
-    }
-    const { method, search, body } = decision.request;
+    const request = await admitted(exchange, compress);
+    if (!request) return;
+    const { method, search, body } = request;
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const httpGraphQLRequest = { method, headers, search, body };
@@ -206,23 +218,10 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
 
   // GraphQL over Server-Sent Events: /graphql's steps up to the body, then graphql-sse (src/http/live/sse-transport.ts).
   const stream = async (exchange: Exchange): Promise<void> => {
-    const { req, res } = exchange;
-    if (!live) return sendError(res, 404, 'Subscriptions are not served by this server.', 'NOT_FOUND');
-    if (!(await through(cors, req, res))) return;
-    if (!(await credentials(exchange))) return;
-    if (req.method?.toUpperCase() === 'POST') {
-      await through(json, req, res);
-      exchange.body = (req as IncomingMessage & { body?: unknown }).body;
-    }
-    // Trusted documents apply to subscriptions as to every other operation.
-    const decision = decideDocument(trusted.list, trusted.mode, { method: req.method?.toUpperCase() ?? 'GET', search: searchOf(req.url ?? ''), body: exchange.body });
-    if (trusted.list) exchange.document = decision.use;
-    if (decision.kind === 'refuse') {
-      exchange.refusal = decision.code;
-      sendError(res, decision.status, decision.message, decision.code, decision.headers);
-      return;
-    }
-    await live.sse.handle(exchange, decision.request);
+    if (!live) return sendError(exchange.res, 404, 'Subscriptions are not served by this server.', 'NOT_FOUND');
+    // Never compressed: compression would hold events back.
+    const request = await admitted(exchange, undefined);
+    if (request) await live.sse.handle(exchange, request);
   };
 
   const routes = new Map<string, Route>([
