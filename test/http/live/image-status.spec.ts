@@ -1,15 +1,16 @@
-import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import type { Client as SseClient } from 'graphql-sse';
+import type { Client as WsClient } from 'graphql-ws';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SavingImage } from '../../../src/emulator/saving.js';
 import { ALICE, BOB, useApi, type GraphQLResponse } from '../../helpers/api-server.js';
+import { STATUS, useLiveClients, watching, watchSse, watchWs } from '../../helpers/live-clients.js';
 
 /**
  * Subscription.imageStatus against the emulator over loopback, through both transports: an image
@@ -22,73 +23,9 @@ const INTERVAL_MS = 250;
 const SAVING_MS = 3000;
 const api = useApi({ emulator: { savingMs: SAVING_MS }, env: { WATCH_INTERVAL_MS: String(INTERVAL_MS) } });
 
-const STATUS = 'subscription Status($region: String!, $imageId: String!) { imageStatus(region: $region, imageId: $imageId) { id imageId status updatedAt } }';
-
-type Event = GraphQLResponse<{ imageStatus: { id: string; imageId: string; status: string; updatedAt: string } | null }>;
-
-/** One subscription's events as they come, and how it ended. */
-interface Watch {
-  events: Event[];
-  /** Resolves on completion; rejects with what the transport reported as an error. */
-  done: Promise<void>;
-  /** Resolves once `n` events arrived. */
-  nth(n: number): Promise<Event>;
-  stop(): void;
-}
-
-function watching(subscribe: (sink: { next: (value: Event) => void; error: (error: unknown) => void; complete: () => void }) => () => void): Watch {
-  const events: Event[] = [];
-  const waiters: { n: number; resolve: (event: Event) => void }[] = [];
-  let stop: () => void = () => undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    stop = subscribe({
-      next: (value) => {
-        events.push(value);
-        for (const waiter of waiters.filter((w) => w.n <= events.length)) waiter.resolve(events[waiter.n - 1]!);
-      },
-      error: reject,
-      complete: resolve,
-    });
-  });
-  done.catch(() => undefined);
-  return {
-    events,
-    done,
-    stop: () => stop(),
-    nth: (n) => (events.length >= n ? Promise.resolve(events[n - 1]!) : new Promise((resolve) => waiters.push({ n, resolve }))),
-  };
-}
-
-const clients: { dispose(): unknown }[] = [];
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
-});
-
-function wsClient(token: string | undefined = ALICE.token, lazy = true): WsClient {
-  const client = createWsClient({
-    url: `${api.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    lazy,
-    retryAttempts: 0,
-    ...(token ? { connectionParams: { 'X-Auth-Token': token } } : {}),
-  });
-  clients.push(client);
-  return client;
-}
-
-function sseClient(token: string = ALICE.token): SseClient {
-  const client = createSseClient({ url: `${api.url}/graphql/stream`, headers: { 'x-auth-token': token }, retryAttempts: 0 });
-  clients.push(client);
-  return client;
-}
-
-function watchWs(client: WsClient, variables: Record<string, unknown>, query = STATUS): Watch {
-  return watching((sink) => client.subscribe<Event['data']>({ query, variables }, sink as never));
-}
-
-function watchSse(client: SseClient, variables: Record<string, unknown>, query = STATUS): Watch {
-  return watching((sink) => client.subscribe({ query, variables }, sink as never));
-}
+const live = useLiveClients();
+const wsClient = (token: string | undefined = ALICE.token): WsClient => live.ws(api.url, token);
+const sseClient = (token: string = ALICE.token): SseClient => live.sse(api.url, token);
 
 /** A saving image of `projectId` that finishes, as `outcome`, no sooner than `afterMs` from now; the latest one when `latest`. */
 function savingImage(projectId: string, { afterMs = 600, outcome, latest = false }: { afterMs?: number; outcome?: 'active' | 'killed'; latest?: boolean } = {}): SavingImage {
@@ -315,11 +252,7 @@ describe('limits', () => {
     env: { WATCH_INTERVAL_MS: String(INTERVAL_MS), MAX_SUBSCRIPTIONS_PER_CONNECTION: '2', MAX_SUBSCRIPTIONS_PER_CALLER: '3', WATCH_MAX_MS: '1000' },
     limits: { maxCost: 2 },
   }));
-  const limitedWs = (): WsClient => {
-    const client = createWsClient({ url: `${limited.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { 'X-Auth-Token': ALICE.token } });
-    clients.push(client);
-    return client;
-  };
+  const limitedWs = (): WsClient => live.ws(limited.url);
 
   it('per connection and per caller: TOO_MANY_SUBSCRIPTIONS naming the limit; a slot freed is a slot again', { timeout: 15_000 }, async () => {
     const target = savingImage(ALICE.projectId, { latest: true });
@@ -389,8 +322,7 @@ describe('trusted documents (TRUSTED_DOCUMENTS_MODE=enforce) apply to subscripti
   });
 
   it('over a WebSocket: the listed subscription by its exact text or its persisted-query hash runs; an ad-hoc one is refused', { timeout: 10_000 }, async () => {
-    const client = createWsClient({ url: `${enforcing.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { 'X-Auth-Token': ALICE.token } });
-    clients.push(client);
+    const client = live.ws(enforcing.url);
     const variables = { region: 'cn-north-4', imageId: '00000000-0000-4000-8000-000000000000' };
     const byText = watchWs(client, variables);
     await byText.done;
