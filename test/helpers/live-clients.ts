@@ -58,11 +58,16 @@ export function watchSse(client: SseClient, variables: Record<string, unknown>, 
   return watching((sink) => client.subscribe({ query, variables }, sink as never));
 }
 
+/** A token (sent as X-Auth-Token), or the credential headers themselves (AK/SK mode: X-Api-Key, Authorization). */
+export type Credential = string | Record<string, string>;
+
+const asHeaders = (credential: Credential): Record<string, string> => (typeof credential === 'string' ? { 'X-Auth-Token': credential } : credential);
+
 export interface LiveClients {
-  /** A graphql-ws client of the server at `baseUrl` (http://…), the token in its connection params. */
-  ws(baseUrl: string, token?: string | undefined): WsClient;
-  /** A graphql-sse client of `${baseUrl}/graphql/stream`, the token as X-Auth-Token. */
-  sse(baseUrl: string, token?: string): SseClient;
+  /** A graphql-ws client of the server at `baseUrl` (http://…), the credential in its connection params (none when undefined). */
+  ws(baseUrl: string, credential?: Credential | undefined): WsClient;
+  /** A graphql-sse client of `${baseUrl}/graphql/stream`, the credential as headers. */
+  sse(baseUrl: string, credential?: Credential): SseClient;
 }
 
 /** Clients for the tests of this file, disposed of after them. */
@@ -72,18 +77,18 @@ export function useLiveClients(): LiveClients {
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
   });
   return {
-    ws(baseUrl, token = ALICE.token) {
+    ws(baseUrl, credential = ALICE.token) {
       const client = createWsClient({
         url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
         webSocketImpl: WebSocket,
         retryAttempts: 0,
-        ...(token ? { connectionParams: { 'X-Auth-Token': token } } : {}),
+        ...(credential ? { connectionParams: asHeaders(credential) } : {}),
       });
       clients.push(client);
       return client;
     },
-    sse(baseUrl, token = ALICE.token) {
-      const client = createSseClient({ url: `${baseUrl}/graphql/stream`, headers: { 'x-auth-token': token }, retryAttempts: 0 });
+    sse(baseUrl, credential = ALICE.token) {
+      const client = createSseClient({ url: `${baseUrl}/graphql/stream`, headers: asHeaders(credential), retryAttempts: 0 });
       clients.push(client);
       return client;
     },
