@@ -14,5 +14,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the CPUs: one, on a 2-core machine, and most specs wait on
+    // loopback I/O and timers rather than the CPU. Two workers: 127 s instead of 205 s for the whole suite here.
+    maxWorkers: 2,
   },
 });

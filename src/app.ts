@@ -4,8 +4,11 @@ import type { Config } from './config/index.js';
 import { loadTrustedDocuments } from './apollo/trusted-documents.js';
 import type { Context } from './graphql/context.js';
 import { startEmulator, type Emulator } from './emulator/server.js';
+import { KeyedDigest } from './images/caller-digest.js';
 import { FairGate } from './images/fair-gate.js';
-import { snapshotPagesOf } from './images/image-source.js';
+import { ImageSource, snapshotPagesOf } from './images/image-source.js';
+import { ImageWatch } from './images/image-watch.js';
+import { SubscriptionSlots } from './http/live/subscription-slots.js';
 import { ListingCache } from './images/listing-cache.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -48,7 +51,7 @@ export interface App {
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const { server: settings, upstream, sharedState } = config;
+  const { server: settings, upstream, sharedState, liveStatus } = config;
   const log = options.log ?? createLogger(settings.logLevel);
   // What was started, closed in the reverse order (the HTTP server first, the emulator last), also when start-up fails half-way.
   const closers: (() => Promise<void>)[] = [];
@@ -81,7 +84,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const gate = new FairGate(upstream.client.maxInFlight);
     const snapshots = new ListingCache({ ...sharedState.snapshots, shared: redis && new SharedListings(redis, 'snapshot') });
     const pages = sharedState.pageCache.ttlMs > 0 ? new ListingCache({ ...sharedState.pageCache, shared: redis && new SharedListings(redis, 'page') }) : undefined;
-    const metrics = settings.metrics ? createMetrics({ client, snapshots, pages, gate, redis, budget }) : undefined;
+    // Live status: one poll per caller and image for every watcher, through an image source like a request's
+    // (the gate, retries, breaker, budget, metrics); with Redis, the polls' answers are shared by the instances.
+    const digest = new KeyedDigest();
+    const polled = redis
+      ? new ListingCache({ ttlMs: Math.max(1, Math.floor(liveStatus.watch.intervalMs / 2)), maxBytes: 16 * 2 ** 20, shared: new SharedListings(redis, 'watch') })
+      : undefined;
+    const watch = new ImageWatch({
+      ...liveStatus.watch,
+      digest,
+      lookup: (credentials, signal) =>
+        new ImageSource({ client, credentials, lane: gate.lane(upstream.concurrency), signal, snapshots, pages: polled, maxSnapshotImages: sharedState.snapshots.maxImages }),
+    });
+    const slots = new SubscriptionSlots(liveStatus.limits);
+    const metrics = settings.metrics ? createMetrics({ client, snapshots, pages, gate, redis, budget, live: { slots, watch } }) : undefined;
     if (metrics) {
       observers.push(metrics.observer);
       plugins.push(metrics.plugin);
@@ -112,6 +128,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       snapshotPages,
       trustedDocuments: { mode: trustedDocuments.mode, list },
+      live: { watch, slots, digest, shutdownGraceMs: liveStatus.shutdownGraceMs },
       serverCredentials: upstream.credentials,
       callerAuth: config.callerAuth,
       requestDeadlineMs: upstream.requestDeadlineMs,

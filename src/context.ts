@@ -3,6 +3,7 @@ import type { Context } from './graphql/context.js';
 import type { FairGate } from './images/fair-gate.js';
 import { ImageCatalog } from './images/image-catalog.js';
 import { ImageSource } from './images/image-source.js';
+import type { LiveImages } from './images/image-watch.js';
 import type { ListingCache } from './images/listing-cache.js';
 import type { CloudImagesClient, Credentials } from './upstream/client.js';
 
@@ -29,6 +30,8 @@ export interface RequestInfo {
   credentials: Credentials | undefined;
   requestId: string;
   signal: AbortSignal;
+  /** Subscriptions only: watches of images as this caller sees them. */
+  live?: LiveImages | undefined;
 }
 
 /**
@@ -44,6 +47,7 @@ class RequestContext implements Context {
     readonly signal: AbortSignal,
     readonly regions: readonly string[],
     private readonly parentLog: Logger,
+    readonly live: LiveImages | undefined,
   ) {}
 
   /** Made on first use: most requests log nothing but their access-log line. */
@@ -52,7 +56,7 @@ class RequestContext implements Context {
   }
 }
 
-export function createContext(deps: ContextDeps, { credentials, requestId, signal }: RequestInfo): Context {
+export function createContext(deps: ContextDeps, { credentials, requestId, signal, live }: RequestInfo): Context {
   const source = new ImageSource({
     client: deps.client,
     credentials,
@@ -73,6 +77,7 @@ export function createContext(deps: ContextDeps, { credentials, requestId, signa
     signal,
     deps.regions,
     deps.log,
+    live,
   );
   return context;
 }

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const lines = [`cloudimages-graphql: GraphQL at ${app.url}/graphql (open it in a browser for Apollo Sandbox)`];
   if (config.server.sandbox) lines.push(`GraphiQL, which needs no internet: ${app.url}/graphiql`);
+  lines.push(`Subscriptions (imageStatus): ${app.url.replace(/^http/, 'ws')}/graphql (graphql-ws) and ${app.url}/graphql/stream (graphql-sse)`);
   if (app.emulator) {
     lines.push(
       `No CLOUDIMAGES_ENDPOINT set: using the embedded emulator of the image API at ${app.emulator.url}.`,

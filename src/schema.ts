@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { DEFAULT_SNAPSHOT_MAX_IMAGES } from './config/shared-state.js';
 import { serviceSdl, toSubgraphSchema } from './graphql/federation.js';
+import { ImageStatusResolver } from './graphql/image/image-status.resolver.js';
 import { snapshotPagesOf } from './images/image-source.js';
 import { ImageResolver } from './graphql/image/image.resolver.js';
 import { NodeResolver } from './graphql/node.resolver.js';
@@ -14,9 +15,23 @@ export interface SchemaOptions {
   snapshotPages?: number;
 }
 
+/**
+ * type-graphql asks for a PubSub whenever the schema has a subscription, even one that, like
+ * `imageStatus`, subscribes through a function of its own (its events come from the image watch
+ * registry, src/images/image-watch.ts). No topic is ever published or subscribed to.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('no subscription here publishes to a topic');
+  },
+  subscribe() {
+    throw new Error('no subscription here reads a topic');
+  },
+};
+
 /** Builds the executable schema; call once at start-up. */
 export async function createSchema({ federation = false, snapshotPages = snapshotPagesOf(DEFAULT_SNAPSHOT_MAX_IMAGES) }: SchemaOptions = {}): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers: [ImageResolver, NodeResolver], validate: false });
+  const schema = await buildSchema({ resolvers: [ImageResolver, ImageStatusResolver, NodeResolver], validate: false, pubSub: NO_TOPICS });
   return federation ? toSubgraphSchema(schema, { snapshotPages }) : schema;
 }
 

@@ -13,25 +13,32 @@ import type { ServerCredentials } from './upstream/client.js';
 import { landingPage } from './apollo/landing-page.js';
 import { logInternalErrors } from './apollo/log-internal-errors.js';
 import { OperationRecords } from './apollo/operation-name.js';
-import { queryCost } from './apollo/query-cost.js';
+import { QueryPricer, queryCostPlugin } from './apollo/query-cost.js';
 import { queryLimitRules, type QueryLimits } from './apollo/query-limits.js';
 import { retryAfterHeader } from './apollo/retry-after.js';
+import { subscriptionsElsewhere } from './apollo/subscriptions-elsewhere.js';
 import type { TrustedDocumentList, TrustedDocumentsMode } from './apollo/trusted-documents.js';
 import { createContext, type ContextDeps } from './context.js';
 import type { Context } from './graphql/context.js';
 import { accessLog, operationNameOf, searchOf } from './http/access-log.js';
 import { createCallerAuth, type CallerAuthOptions } from './http/caller-auth.js';
-import { useCredentials } from './http/credentials.js';
+import { useCredentials, type CredentialMode } from './http/credentials.js';
 import { useCors, type CorsPolicy } from './http/cors.js';
 import { graphiqlRoutes } from './http/graphiql.js';
 import { sendError, sendJson, through, type Exchange, type Middleware } from './http/exchange.js';
 import { sendHttpError } from './http/json-errors.js';
+import { startLiveTransports, type LiveTransports } from './http/live/live-transports.js';
+import { SubscriptionOperations } from './http/live/subscription-operation.js';
+import type { SubscriptionSlots } from './http/live/subscription-slots.js';
 import { requestSignal } from './http/request-signal.js';
-import { decideDocument } from './http/trusted-documents.js';
+import { decideDocument, type DocumentRequest } from './http/trusted-documents.js';
+import type { KeyedDigest } from './images/caller-digest.js';
+import type { ImageWatch } from './images/image-watch.js';
 import type { Metrics } from './observability/metrics.js';
 
 /**
- * The HTTP face of the API, on node:http: `/graphql` (Apollo; Sandbox on GET from a browser),
+ * The HTTP face of the API, on node:http: `/graphql` (Apollo; Sandbox on GET from a browser;
+ * subscriptions over WebSocket upgrades), `/graphql/stream` (subscriptions over Server-Sent Events),
  * `/graphiql` (GraphiQL, with Sandbox), `/healthz`, `/readyz`, `/metrics` (when on). No web framework:
  * a map of paths, and on /graphql the connect-style middlewares it needs (cors, compression,
  * body-parser) run as they are.
@@ -76,6 +83,8 @@ export interface ServerOptions {
   metrics?: Pick<Metrics, 'handler' | 'refused' | 'untrusted'> | undefined;
   /** TRUSTED_DOCUMENTS(_MODE): the listed documents (loaded and checked at start-up), and what becomes of the others. Default: off. */
   trustedDocuments?: { mode: TrustedDocumentsMode; list: TrustedDocumentList | undefined };
+  /** Live status (subscriptions): the process's image watches, the subscription slots (limits), how callers are keyed, and the shutdown grace period. */
+  live?: { watch: ImageWatch; slots: SubscriptionSlots; digest: KeyedDigest; shutdownGraceMs: number } | undefined;
 }
 
 export interface RunningServer {
@@ -94,6 +103,8 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
   // What Apollo made of each request (its operation's name; whether it ran it), for the access line and the metrics.
   const operations = new OperationRecords();
   const trusted = options.trustedDocuments ?? { mode: 'off', list: undefined };
+  const pricer = new QueryPricer(settings.limits.maxCost, options.snapshotPages);
+  const formatError = createFormatError({ hideSuggestions: settings.production });
   const apollo = new ApolloServer<Context>({
     ...(settings.jit ? { gateway: jitGateway(options.schema) } : { schema: options.schema }),
     introspection: settings.introspection,
@@ -109,7 +120,7 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     ...(trusted.mode === 'enforce' ? { persistedQueries: false as const } : {}),
     parseOptions: { maxTokens: settings.limits.maxTokens },
     validationRules: queryLimitRules(settings.limits),
-    formatError: createFormatError({ hideSuggestions: settings.production }),
+    formatError,
     // Apollo's default appends a newline: a second string of the whole response to flatten before it is encoded (a page of 500 is a megabyte).
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
@@ -119,7 +130,8 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
       // No GraphOS: no inline traces for a subgraph's router (FEDERATION), which would wrap every field resolver.
       ApolloServerPluginInlineTraceDisabled(),
       logInternalErrors(),
-      queryCost(settings.limits.maxCost, options.snapshotPages),
+      subscriptionsElsewhere(),
+      queryCostPlugin(pricer),
       retryAfterHeader(),
       operations.plugin,
       ...(options.plugins ?? []),
@@ -130,14 +142,55 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
 
   const cors = useCors(settings.cors);
   const compress = settings.compression ? (compression({ threshold: 64 * 1024, level: 1 }) as Middleware) : undefined;
-  const credentials = useCredentials(
-    options.serverCredentials ? { kind: 'aksk', callers: createCallerAuth(options.callerAuth ?? { apiKeys: [], mode: 'required' }), server: options.serverCredentials } : { kind: 'token' },
-    log,
-  );
+  const credentialMode: CredentialMode = options.serverCredentials
+    ? { kind: 'aksk', callers: createCallerAuth(options.callerAuth ?? { apiKeys: [], mode: 'required' }), server: options.serverCredentials }
+    : { kind: 'token' };
+  const credentials = useCredentials(credentialMode, log);
   const json = bodyParser.json({ limit: '256kb' }) as Middleware;
   const contextDeps: ContextDeps = { ...options.context, log };
 
+  // Subscriptions (imageStatus): the same credentials, limits, cost and error format as /graphql.
+  const { live: liveOptions } = options;
+  const live: LiveTransports | undefined = liveOptions
+    ? startLiveTransports(httpServer, {
+        watch: liveOptions.watch,
+        slots: liveOptions.slots,
+        digest: liveOptions.digest,
+        operations: new SubscriptionOperations({ schema: options.schema, limits: settings.limits, pricer, formatError, log }),
+        credentials: credentialMode,
+        cors: settings.cors,
+        trusted,
+        log,
+        context: ({ credentials: callerCredentials, requestId, signal }) =>
+          createContext(contextDeps, { credentials: callerCredentials, requestId, signal, live: liveOptions.watch.for(callerCredentials) }),
+      })
+    : undefined;
+
   const { metrics } = options;
+  /**
+   * The steps of /graphql and /graphql/stream before GraphQL: CORS, compression (when on), the
+   * caller's credentials, the JSON body, and the document it runs (a listed one named by id, or what
+   * it sent, refused here, unparsed, when that may not run). The request as GraphQL is to run it, or
+   * undefined when it was answered here.
+   */
+  const admitted = async (exchange: Exchange, compressing: Middleware | undefined): Promise<DocumentRequest | undefined> => {
+    const { req, res } = exchange;
+    if (!(await through(cors, req, res))) return undefined;
+    if (compressing && !(await through(compressing, req, res))) return undefined;
+    if (!(await credentials(exchange))) return undefined;
+    await through(json, req, res);
+    exchange.body = (req as IncomingMessage & { body?: unknown }).body;
+    const decision = decideDocument(trusted.list, trusted.mode, { method: req.method?.toUpperCase() ?? 'GET', search: searchOf(req.url ?? ''), body: exchange.body });
+    // Logged and counted only when a manifest lists documents (without one, every document is unlisted).
+    if (trusted.list) exchange.document = decision.use;
+    if (decision.kind === 'refuse') {
+      exchange.refusal = decision.code;
+      sendError(res, decision.status, decision.message, decision.code, decision.headers);
+      return undefined;
+    }
+    return decision.request;
+  };
+
   const graphql = async (exchange: Exchange): Promise<void> => {
     const { req, res } = exchange;
     // A request refused before Apollo ran it (by the steps below, or by Apollo itself, e.g. CSRF) is counted apart.
@@ -146,21 +199,9 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
         if ((res.statusCode >= 400 || exchange.refusal) && !exchange.operation?.started) metrics.refused(operationNameOf(exchange), res.statusCode, exchange.refusal);
       });
     }
-    if (!(await through(cors, req, res))) return;
-    if (compress && !(await through(compress, req, res))) return;
-    if (!(await credentials(exchange))) return;
-    await through(json, req, res);
-    exchange.body = (req as IncomingMessage & { body?: unknown }).body;
-    // The document it runs: a listed one named by id, or what it sent (refused here, unparsed, when that may not run).
-    const decision = decideDocument(trusted.list, trusted.mode, { method: req.method?.toUpperCase() ?? 'GET', search: searchOf(req.url ?? ''), body: exchange.body });
-    // Logged and counted only when a manifest lists documents (without one, every document is unlisted).
-    if (trusted.list) exchange.document = decision.use;
-    if (decision.kind === 'refuse') {
-      exchange.refusal = decision.code;
-      sendError(res, decision.status, decision.message, decision.code, decision.headers);
-      return;
-    }
-    const { method, search, body } = decision.request;
+    const request = await admitted(exchange, compress);
+    if (!request) return;
+    const { method, search, body } = request;
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const httpGraphQLRequest = { method, headers, search, body };
@@ -173,6 +214,14 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     });
     if (trusted.mode === 'allow' && exchange.document && !exchange.document.trusted && exchange.operation.resolved) metrics?.untrusted(exchange.operation.name);
     await send(res, response);
+  };
+
+  // GraphQL over Server-Sent Events: /graphql's steps up to the body, then graphql-sse (src/http/live/sse-transport.ts).
+  const stream = async (exchange: Exchange): Promise<void> => {
+    if (!live) return sendError(exchange.res, 404, 'Subscriptions are not served by this server.', 'NOT_FOUND');
+    // Never compressed: compression would hold events back.
+    const request = await admitted(exchange, undefined);
+    if (request) await live.sse.handle(exchange, request);
   };
 
   const routes = new Map<string, Route>([
@@ -199,6 +248,8 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
     try {
       if (path === '/graphql') {
         handled = graphql(exchange);
+      } else if (path === '/graphql/stream') {
+        handled = stream(exchange);
       } else {
         const route = routes.get(path);
         if (!route) handled = sendError(res, 404, `Nothing at ${exchange.path}: the API is at /graphql.`, 'NOT_FOUND');
@@ -235,7 +286,11 @@ export async function startServer(settings: HttpSettings, options: ServerOptions
   return {
     url: `http://${family === 'IPv6' ? `[${address}]` : address}:${actualPort}`,
     httpServer,
-    close: () => apollo.stop(),
+    close: async () => {
+      // Subscriptions first: their last events go out while the HTTP server still serves.
+      await live?.close(liveOptions!.shutdownGraceMs);
+      await apollo.stop();
+    },
   };
 }
 

@@ -382,3 +382,28 @@ describe('TRUSTED_DOCUMENTS and TRUSTED_DOCUMENTS_MODE', () => {
     expect(problemsOf(() => loadConfig({ TRUSTED_DOCUMENTS_MODE: 'enforce' }))).toEqual([expect.stringMatching(/TRUSTED_DOCUMENTS_MODE=enforce needs TRUSTED_DOCUMENTS/)]);
   });
 });
+
+describe('live status: WATCH_*, MAX_SUBSCRIPTIONS_*, SHUTDOWN_GRACE_MS', () => {
+  it('has defaults: a poll every 5 s, watches of 30 minutes, 20 subscriptions a connection, 100 a caller, 10 s to shut down', () => {
+    expect(loadConfig({}).liveStatus).toEqual({ watch: { intervalMs: 5000, maxWatchMs: 1_800_000 }, limits: { perConnection: 20, perCaller: 100 }, shutdownGraceMs: 10_000 });
+  });
+
+  it('takes what it is told', () => {
+    const env = { WATCH_INTERVAL_MS: '250', WATCH_MAX_MS: '60000', MAX_SUBSCRIPTIONS_PER_CONNECTION: '5', MAX_SUBSCRIPTIONS_PER_CALLER: '8', SHUTDOWN_GRACE_MS: '0' };
+    expect(loadConfig(env).liveStatus).toEqual({ watch: { intervalMs: 250, maxWatchMs: 60_000 }, limits: { perConnection: 5, perCaller: 8 }, shutdownGraceMs: 0 });
+  });
+
+  it.each([
+    [{ WATCH_INTERVAL_MS: '10' }, /WATCH_INTERVAL_MS must be a whole number from 100 to 3600000/],
+    [{ WATCH_MAX_MS: 'soon' }, /WATCH_MAX_MS must be a whole number/],
+    [{ MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }, /MAX_SUBSCRIPTIONS_PER_CONNECTION must be a whole number from 1/],
+    [{ MAX_SUBSCRIPTIONS_PER_CALLER: '-1' }, /MAX_SUBSCRIPTIONS_PER_CALLER must be a whole number/],
+    [{ SHUTDOWN_GRACE_MS: '1.5' }, /SHUTDOWN_GRACE_MS must be a whole number/],
+    [{ WATCH_INTERVAL_MS: '60000', WATCH_MAX_MS: '30000' }, /WATCH_MAX_MS \(30000\) must be at least WATCH_INTERVAL_MS \(60000\)/],
+    [{ MAX_SUBSCRIPTIONS_PER_CONNECTION: '50', MAX_SUBSCRIPTIONS_PER_CALLER: '10' }, /MAX_SUBSCRIPTIONS_PER_CALLER \(10\) must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION \(50\)/],
+  ])('refuses %o, naming the variable', (env, pattern) => {
+    const problems = problemsOf(() => loadConfig(env));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(pattern);
+  });
+});

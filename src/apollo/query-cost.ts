@@ -95,14 +95,26 @@ export function priceOperation({ schema, document, operation, variables, snapsho
   }
 }
 
-export function queryCost(maxCost: number, snapshotPages: number): ApolloServerPlugin<Context> {
+/**
+ * The price of operations: `costOf` an operation with its variables (remembered per document), and
+ * the refusal of one over `maxCost`. Apollo's plugin below uses it for /graphql; the subscription
+ * transports (src/http/live/) price a subscription with the same one.
+ */
+export class QueryPricer {
   // Apollo hands back the same parsed document for the same query (its document cache is
   // bounded), so a document's costs live as long as Apollo keeps the document.
-  const costs = new WeakMap<DocumentNode, Map<string, number | null>>();
-  const costOf = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number | null => {
+  private readonly costs = new WeakMap<DocumentNode, Map<string, number | null>>();
+
+  constructor(
+    readonly maxCost: number,
+    private readonly snapshotPages: number,
+  ) {}
+
+  /** The operation's cost with these variables; null when they do not coerce (execution refuses them with BAD_USER_INPUT). */
+  costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number | null {
     const operationName = operation.name?.value;
-    let known = costs.get(document);
-    if (!known) costs.set(document, (known = new Map()));
+    let known = this.costs.get(document);
+    if (!known) this.costs.set(document, (known = new Map()));
     // Only the variables the operation declares matter, hashed when long: a key stays small whatever a client sends.
     // A variable sent as null and one not sent differ (a default applies to the second only): `[value]` or `[]`.
     // Sent means an own property, as graphql-js reads it (`toString in {}` is true, and would price a default as null).
@@ -111,12 +123,33 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
     const key = text.length <= MAX_PLAIN_KEY ? text : createHash('sha256').update(text).digest('base64url');
     let cost = known.get(key);
     if (cost === undefined) {
-      cost = priceOperation({ schema, document, operation, variables, snapshotPages });
+      cost = priceOperation({ schema, document, operation, variables, snapshotPages: this.snapshotPages });
       if (known.size >= COSTS_PER_DOCUMENT) known.delete(known.keys().next().value!);
       known.set(key, cost);
     }
     return cost;
-  };
+  }
+
+  /** The error that refuses an operation of this cost (HTTP 400, BAD_USER_INPUT, `cost` and `maxCost`); undefined when it is within the limit. */
+  refusal(cost: number): GraphQLError | undefined {
+    const { maxCost } = this;
+    if (cost <= maxCost) return undefined;
+    return new GraphQLError(
+      Number.isFinite(cost)
+        ? `This operation could make up to ${cost} calls to the image service; the limit is ${maxCost}. Ask for fewer or smaller pages, or fewer parentImage/image/node fields.`
+        : `This operation is too large to price (too many fields once its fragments are expanded); the limit is ${maxCost} calls to the image service. Spread fewer fragments.`,
+      { extensions: { code: ErrorCode.BAD_USER_INPUT, cost, maxCost, http: { status: 400 } } },
+    );
+  }
+}
+
+export function queryCost(maxCost: number, snapshotPages: number): ApolloServerPlugin<Context> {
+  return queryCostPlugin(new QueryPricer(maxCost, snapshotPages));
+}
+
+/** Apollo's side of the pricer: refuses an operation over the limit, and says every response's cost in `extensions.cost`. */
+export function queryCostPlugin(pricer: QueryPricer): ApolloServerPlugin<Context> {
+  const { maxCost } = pricer;
   return {
     async requestDidStart() {
       let estimated: number | undefined;
@@ -132,17 +165,11 @@ export function queryCost(maxCost: number, snapshotPages: number): ApolloServerP
           if (!operation) return;
           // The operation Apollo resolved: an anonymous one has no name to look up (the library
           // would read `operation.name.value` whenever `operationName` is passed).
-          const cost = costOf(schema, document, operation, request.variables ?? {});
+          const cost = pricer.costOf(schema, document, operation, request.variables ?? {});
           if (cost === null) return;
           estimated = cost;
-          if (cost > maxCost) {
-            throw new GraphQLError(
-              Number.isFinite(cost)
-                ? `This operation could make up to ${cost} calls to the image service; the limit is ${maxCost}. Ask for fewer or smaller pages, or fewer parentImage/image/node fields.`
-                : `This operation is too large to price (too many fields once its fragments are expanded); the limit is ${maxCost} calls to the image service. Spread fewer fragments.`,
-              { extensions: { code: ErrorCode.BAD_USER_INPUT, cost, maxCost, http: { status: 400 } } },
-            );
-          }
+          const refusal = pricer.refusal(cost);
+          if (refusal) throw refusal;
         },
       };
     },

@@ -1,5 +1,6 @@
 import { callerAuthSettings } from './caller-auth.js';
 import { emulatorSettings } from './emulator.js';
+import { liveStatusSettings } from './live-status.js';
 import { serverSettings } from './server.js';
 import { sharedStateSettings } from './shared-state.js';
 import { tracingSettings } from './tracing.js';
@@ -27,10 +28,11 @@ export function loadConfig(env: Env = process.env, { servesCallers = true }: Loa
   const trustedDocuments = slices.read(() => trustedDocumentsSettings(env));
   const callerAuth = slices.read(() => callerAuthSettings(env, { akskMode: upstream && upstream.credentials !== undefined, servesCallers }));
   const sharedState = slices.read(() => sharedStateSettings(env));
+  const liveStatus = slices.read(() => liveStatusSettings(env));
   const tracing = slices.read(() => tracingSettings(env));
   const emulator = slices.read(() => emulatorSettings(env));
   slices.throwIfAny();
-  return { server: server!, trustedDocuments: trustedDocuments!, upstream: upstream!, callerAuth, sharedState: sharedState!, tracing: tracing!, emulator: emulator! };
+  return { server: server!, trustedDocuments: trustedDocuments!, upstream: upstream!, callerAuth, sharedState: sharedState!, liveStatus: liveStatus!, tracing: tracing!, emulator: emulator! };
 }
 
 /** The whole configuration, slice by slice; each slice's type is what its reader returns. */

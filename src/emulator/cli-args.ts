@@ -24,6 +24,8 @@ The upstream image API emulator alone, on loopback, for curl and frontend work.
   --retry-after-s <n>        Retry-After of those 429s, 0..3600 (default 2)
   --malformed-rate <r>       share 0..1 of 200 answers whose JSON is cut short (default 0)
   --fail-image-ids <a,b>     image ids whose ?id= lookups always answer 500
+  --saving-ms <n>            private images saving in the data set finish, one per region and tenant every
+                             <n> ms from the start, as active (or killed), 0..86400000 (default 0: they stay saving)
   -h, --help                 this text
 
 Each setting may come from the environment instead, a flag winning over its variable: PORT (else

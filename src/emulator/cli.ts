@@ -23,6 +23,9 @@ async function main(): Promise<void> {
     ...(emulator.accessKeys.length === 0
       ? []
       : ['access keys (sign requests with SDK-HMAC-SHA256; SKs are not printed):', ...emulator.accessKeys.map((k) => `  ${k.ak}  -> project ${k.projectId}`)]),
+    ...(emulator.savingImages.length === 0
+      ? []
+      : [`${emulator.savingImages.length} private images finish saving while it runs, the first at ${new Date(emulator.savingImages[0]!.finishesAt).toISOString()} (--saving-ms)`]),
     'try:',
     `  curl -H 'X-Auth-Token: ${emulator.tenants[0]!.token}' '${emulator.url}/v1/cloudimages/cn-north-4?limit=2'`,
   ];

@@ -15,6 +15,8 @@ export interface ListRequest {
   query: URLSearchParams;
   /** The caller's project: private images of other projects are invisible to it. */
   projectId: string;
+  /** An image as it is now (one that finished saving has its new status); default: as the catalog has it. */
+  current?: (image: ImageInfo) => ImageInfo;
 }
 
 const QUERY_ILLEGAL = 'the query parameter is illegal';
@@ -82,7 +84,7 @@ function matches(image: ImageInfo, query: URLSearchParams): boolean {
 }
 
 export function listImages(catalog: Catalog, request: ListRequest): ListOutcome {
-  const { region, query, projectId } = request;
+  const { region, query, projectId, current } = request;
   if (region === '') {
     return { ok: false, status: 400, errorCode: 'IEC.000031', errorMsg: 'the path parameter is empty: region_id' };
   }
@@ -108,7 +110,8 @@ export function listImages(catalog: Catalog, request: ListRequest): ListOutcome 
   const key = (query.get('sort_key') ?? 'created_at') as WireSortKey;
   const dir = (query.get('sort_dir') ?? 'desc') as WireSortDir;
 
-  const visible = regionImages.filter((image) => isVisibleTo(image, projectId));
+  const seen = regionImages.filter((image) => isVisibleTo(image, projectId));
+  const visible = current ? seen.map(current) : seen;
   const markerId = query.get('marker');
   let marker: ImageInfo | undefined;
   if (markerId !== null) {

@@ -56,6 +56,12 @@ export interface EmulatorOptions {
   seed?: number | undefined;
   /** Knobs over `defaultEmulatorFaults()`; a knob given as `undefined` keeps its default. */
   faults?: Partial<EmulatorFaults> | undefined;
+  /**
+   * Default 0: the private images saving in the data set stay saving. Above 0 they finish, one
+   * after another per region and tenant, every `savingMs` from the emulator's start (the first
+   * after `savingMs`), as ACTIVE or, about one in four, KILLED (see saving.ts).
+   */
+  savingMs?: number | undefined;
   /** How many request-log entries are kept (the newest); default 10,000. */
   logCapacity?: number | undefined;
 }

@@ -21,11 +21,13 @@ import {
   type Tenant,
 } from './options.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
+import { SavingSchedule, type SavingImage } from './saving.js';
 import { checkEmulatorOptions } from './settings.js';
 
 export type { AuthScheme } from './auth.js';
 export type { AccessKey, EmulatorFaults, EmulatorOptions, Tenant } from './options.js';
 export type { RecordedRequest } from './request-log.js';
+export type { SavingImage, SavingOutcome } from './saving.js';
 
 /**
  * A Huawei-compatible HTTP emulator of `GET /v1/cloudimages/{region_id}` on loopback: tenants by
@@ -49,6 +51,7 @@ export class Emulator {
     readonly accessKeys: readonly AccessKey[],
     private readonly faults: FaultPlan,
     private readonly log: RequestLog,
+    private readonly saving: SavingSchedule,
   ) {
     this.authenticator = new Authenticator(tenants, accessKeys);
   }
@@ -63,7 +66,8 @@ export class Emulator {
     // Knobs given as undefined keep their default (FaultPlan.update skips them).
     const faults = new FaultPlan(defaultEmulatorFaults(), seed);
     faults.update(options.faults ?? {});
-    const emulator = new Emulator(buildCatalog(seed, tenants), tenants, accessKeys, faults, new RequestLog(options.logCapacity));
+    const catalog = buildCatalog(seed, tenants);
+    const emulator = new Emulator(catalog, tenants, accessKeys, faults, new RequestLog(options.logCapacity), new SavingSchedule(catalog, seed, options.savingMs ?? 0));
     await emulator.listener.listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? DEFAULT_EMULATOR_HOST);
     return emulator;
   }
@@ -95,6 +99,11 @@ export class Emulator {
   /** Empties the log; numbering (`seq`) starts again at 1. */
   clearRequests(): void {
     this.log.clear();
+  }
+
+  /** The private images that finish saving while it runs (`savingMs`), soonest first; empty when `savingMs` is 0. */
+  get savingImages(): SavingImage[] {
+    return this.saving.images;
   }
 
   get faultSettings(): Readonly<EmulatorFaults> {
@@ -202,7 +211,7 @@ export class Emulator {
         return sendError(fault === 'unavailable' ? serviceUnavailable() : imageServiceError());
       }
 
-      const outcome = listImages(this.catalog, { region, query: searchParams, projectId });
+      const outcome = listImages(this.catalog, { region, query: searchParams, projectId, ...(this.saving.active ? { current: (image) => this.saving.current(image) } : {}) });
       if (!outcome.ok) {
         return send(outcome.status, JSON.stringify({ error_code: outcome.errorCode, error_msg: outcome.errorMsg }));
       }

@@ -22,6 +22,7 @@ export const SETTINGS = {
   retryAfterSeconds: { flag: 'retry-after-s', variable: 'EMULATOR_RETRY_AFTER_S' },
   malformedRate: { flag: 'malformed-rate', variable: 'EMULATOR_MALFORMED_RATE' },
   failImageIds: { flag: 'fail-image-ids', variable: 'EMULATOR_FAIL_IMAGE_IDS' },
+  savingMs: { flag: 'saving-ms', variable: 'EMULATOR_SAVING_MS' },
 } as const satisfies Record<string, { flag: string; variable: string | undefined }>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -163,6 +164,7 @@ function settingsSchema(name: (key: SettingKey) => string) {
       retryAfterSeconds: wholeNumber(name('retryAfterSeconds'), 0, 3600),
       malformedRate: share(name('malformedRate')),
       failImageIds: idList,
+      savingMs: wholeNumber(name('savingMs'), 0, 86_400_000),
     } satisfies Record<SettingKey, z.ZodType>)
     .partial()
     .superRefine(

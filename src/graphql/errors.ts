@@ -8,6 +8,18 @@ export function userInputError(message: string, extensions: Record<string, unkno
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
 }
 
+/** The last event of a watch the server ended (src/images/image-watch.ts): it is shutting down, or the watch lasted WATCH_MAX_MS. */
+export function watchEndedError(reason: 'shutdown' | 'expired', afterMs: number | undefined): GraphQLError {
+  if (reason === 'shutdown') {
+    return new GraphQLError('The server is shutting down: this watch is over. Subscribe again (another instance, or this one once restarted, will answer).', {
+      extensions: { code: ErrorCode.SHUTTING_DOWN },
+    });
+  }
+  return new GraphQLError(`This watch reached the most time one may last (WATCH_MAX_MS=${afterMs}): subscribe again to go on watching.`, {
+    extensions: { code: ErrorCode.WATCH_EXPIRED, limit: 'WATCH_MAX_MS', max: afterMs },
+  });
+}
+
 /**
  * Apollo refuses some requests with a code-less GraphQLError and a 4xx HTTP status (a persisted
  * query whose hash does not match, an unsupported version): the caller's mistake, not ours.

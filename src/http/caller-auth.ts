@@ -90,33 +90,58 @@ export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
   };
 }
 
+/** Why a caller was refused, as an HTTP answer (status, `extensions.code`, message, headers). */
+export interface CallerRefusal {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The caller of a request with these headers, or its refusal: 401 `UNAUTHENTICATED` with
+ * `WWW-Authenticate: Bearer`, or 503 `UPSTREAM_UNAVAILABLE` with `Retry-After` when the identity
+ * provider's keys cannot be had. Other errors are thrown. (The WebSocket transport reads a
+ * connection's parameters as such headers.)
+ */
+export async function authenticateCaller(auth: CallerAuth, headers: IncomingHttpHeaders, requestId: string, log?: Logger): Promise<Caller | CallerRefusal> {
+  try {
+    return await auth.authenticate(headers);
+  } catch (error) {
+    const answer: Record<string, string> = { 'Cache-Control': 'no-store' };
+    if (error instanceof CallerAuthError) {
+      log?.info({ requestId, reason: error.message }, 'caller refused');
+      answer['WWW-Authenticate'] = error.invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
+    } else if (error instanceof CallerAuthUnavailableError) {
+      log?.error({ err: error.cause, requestId }, 'identity provider key set unavailable');
+      answer['Retry-After'] = String(error.retryAfterSeconds);
+    } else {
+      throw error;
+    }
+    return { status: error.status, code: error.code, message: error.message, headers: answer };
+  }
+}
+
+/** Whether `authenticateCaller` refused. */
+export function isRefusal(outcome: Caller | CallerRefusal): outcome is CallerRefusal {
+  return 'status' in outcome;
+}
+
 /**
  * For `/graphql`, after CORS (a preflight `OPTIONS` passes untouched): true when the request may go
  * on, with its caller in `exchange.caller`; false when it was refused and answered here,
- * GraphQL-shaped: 401 `UNAUTHENTICATED` with `WWW-Authenticate: Bearer`, or 503
- * `UPSTREAM_UNAVAILABLE` with `Retry-After` when the identity provider's keys cannot be had. Other
- * errors are thrown.
+ * GraphQL-shaped (see `authenticateCaller`).
  */
 export function useCallerAuth(auth: CallerAuth, log?: Logger): (exchange: Exchange) => Promise<boolean> {
   return async (exchange) => {
     const { req, res, requestId } = exchange;
     if (req.method === 'OPTIONS') return true;
-    try {
-      exchange.caller = await auth.authenticate(req.headers);
-      return true;
-    } catch (error) {
-      const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
-      if (error instanceof CallerAuthError) {
-        log?.info({ requestId, reason: error.message }, 'caller refused');
-        headers['WWW-Authenticate'] = error.invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
-      } else if (error instanceof CallerAuthUnavailableError) {
-        log?.error({ err: error.cause, requestId }, 'identity provider key set unavailable');
-        headers['Retry-After'] = String(error.retryAfterSeconds);
-      } else {
-        throw error;
-      }
-      sendError(res, error.status, error.message, error.code, headers);
+    const outcome = await authenticateCaller(auth, req.headers, requestId, log);
+    if (isRefusal(outcome)) {
+      sendError(res, outcome.status, outcome.message, outcome.code, outcome.headers);
       return false;
     }
+    exchange.caller = outcome;
+    return true;
   };
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { Credentials, ServerCredentials } from '../upstream/client.js';
 import { ErrorCode } from '../upstream/errors.js';
-import { useCallerAuth, type CallerAuth } from './caller-auth.js';
+import { authenticateCaller, isRefusal, useCallerAuth, type Caller, type CallerAuth, type CallerRefusal } from './caller-auth.js';
 import { sendError, type Exchange } from './exchange.js';
 
 /**
@@ -36,6 +36,24 @@ export function tokenFrom(headers: IncomingHttpHeaders): string | undefined | nu
   return TOKEN.test(token) ? token : null;
 }
 
+/** What a request (or a WebSocket connection's parameters) carries: its credentials and, in AK/SK mode, its caller; or why it was refused. */
+export type CredentialsRead = { credentials: Credentials | undefined; caller?: Caller } | { refused: CallerRefusal };
+
+/** The credentials of a request with these headers (see the rules above), or its refusal. */
+export async function readCredentials(mode: CredentialMode, headers: IncomingHttpHeaders, requestId: string, log?: Logger): Promise<CredentialsRead> {
+  if (mode.kind === 'aksk') {
+    const caller = await authenticateCaller(mode.callers, headers, requestId, log);
+    return isRefusal(caller) ? { refused: caller } : { credentials: mode.server, caller };
+  }
+  const token = tokenFrom(headers);
+  if (token === null) {
+    log?.info({ requestId, reason: MALFORMED }, 'caller refused');
+    // Never echoed: the token, malformed or not, may be a real one sent badly.
+    return { refused: { status: 401, code: ErrorCode.UNAUTHENTICATED, message: MALFORMED, headers: { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer error="invalid_token"' } } };
+  }
+  return { credentials: token === undefined ? undefined : ({ token } satisfies Credentials) };
+}
+
 /** True when the request may go on, its credentials on the exchange; false when it was refused and answered. */
 export function useCredentials(mode: CredentialMode, log?: Logger): (exchange: Exchange) => Promise<boolean> {
   if (mode.kind === 'aksk') {
@@ -47,14 +65,12 @@ export function useCredentials(mode: CredentialMode, log?: Logger): (exchange: E
     };
   }
   return async (exchange) => {
-    const token = tokenFrom(exchange.req.headers);
-    if (token === null) {
-      log?.info({ requestId: exchange.requestId, reason: MALFORMED }, 'caller refused');
-      // Never echoed: the token, malformed or not, may be a real one sent badly.
-      sendError(exchange.res, 401, MALFORMED, ErrorCode.UNAUTHENTICATED, { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const read = await readCredentials(mode, exchange.req.headers, exchange.requestId, log);
+    if ('refused' in read) {
+      sendError(exchange.res, read.refused.status, read.refused.message, read.refused.code, read.refused.headers);
       return false;
     }
-    exchange.credentials = token === undefined ? undefined : ({ token } satisfies Credentials);
+    exchange.credentials = read.credentials;
     return true;
   };
 }

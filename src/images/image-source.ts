@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import { createHash } from 'node:crypto';
 import { CloudImagesError, ErrorCode } from '../upstream/errors.js';
 import type { CloudImagesClient, Credentials } from '../upstream/client.js';
 import type { ImageInfo, ListImagesQuery, ListingQuery } from '../upstream/wire.js';
+import { sharedCallerKey } from './caller-digest.js';
 import type { Lane } from './fair-gate.js';
 import type { ListingCache, Walked } from './listing-cache.js';
 
@@ -106,7 +106,7 @@ export class ImageSource {
     const { client, credentials, lane, snapshots, maxSnapshotImages, signal } = this.options;
     const { sort_key: _key, sort_dir: _dir, ...filters } = listing;
     const first: ListImagesQuery = { ...filters, sort_key: 'created_at', sort_dir: 'desc', limit: SNAPSHOT_PAGE };
-    const key = `${callerKey(credentials)}\n${client.listUrl(region, first).href}`;
+    const key = `${sharedCallerKey(credentials)}\n${client.listUrl(region, first).href}`;
     return snapshots.read(
       key,
       async ({ signal: wanted, grew }): Promise<Walked> => {
@@ -156,19 +156,12 @@ export class ImageSource {
     let call = this.calls.get(url.href);
     if (!call) {
       call = pages
-        ? pages.read(`${callerKey(credentials)}\n${url.href}`, ({ signal: wanted }) => lane.run(() => this.counted(() => client.fetchList(credentials, url, wanted)), wanted), undefined, signal)
+        ? pages.read(`${sharedCallerKey(credentials)}\n${url.href}`, ({ signal: wanted }) => lane.run(() => this.counted(() => client.fetchList(credentials, url, wanted)), wanted), undefined, signal)
         : lane.run(() => this.counted(() => client.fetchList(credentials, url, signal)), signal).then(({ images }) => images);
       this.calls.set(url.href, call);
     }
     return call;
   }
-}
-
-/** Whose view a snapshot is: a digest of the credentials sent upstream (never the credentials themselves). */
-function callerKey(credentials: Credentials | undefined): string {
-  if (!credentials) return 'none';
-  const identity = 'token' in credentials ? `token:${credentials.token}` : `aksk:${credentials.aksk.ak}:${credentials.domainId ?? ''}:${credentials.projectId ?? ''}`;
-  return createHash('sha256').update(identity).digest('base64url');
 }
 
 /** A listing too large to snapshot: remembered for the snapshot TTL, so it is not walked again by every request. */

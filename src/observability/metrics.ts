@@ -47,6 +47,11 @@ export interface MetricsSources {
   gate: { readonly active: number };
   redis?: { readonly ready: boolean; readonly fallbacks: ReadonlyMap<string, number> } | undefined;
   budget?: { readonly refused: number; readonly waited: number } | undefined;
+  /** Live status: the subscription slots (open, events sent, by transport) and the image watches (pollers, polls by outcome). */
+  live?: {
+    slots: { readonly open: Readonly<Record<string, number>>; readonly events: Readonly<Record<string, number>> };
+    watch: { readonly counts: { polled: number }; readonly polls: ReadonlyMap<string, number> };
+  } | undefined;
 }
 
 export interface Metrics {
@@ -186,6 +191,39 @@ export function createMetrics(sources: MetricsSources): Metrics {
   if (budget) {
     fromCount('upstream_rate_limited_total', 'Upstream calls refused by this server\'s budget (UPSTREAM_RATE_LIMIT): no call free within UPSTREAM_RATE_WAIT_MS', () => budget.refused);
     fromCount('upstream_rate_waits_total', 'Upstream calls that waited for the budget (UPSTREAM_RATE_LIMIT)', () => budget.waited);
+  }
+  const { live } = sources;
+  if (live) {
+    new Gauge({
+      name: 'graphql_subscriptions_open',
+      help: 'Subscriptions open (imageStatus), by transport: ws (graphql-ws) or sse (graphql-sse)',
+      labelNames: ['transport'] as const,
+      registers,
+      collect() {
+        for (const [transport, open] of Object.entries(live.slots.open)) this.set({ transport }, open);
+      },
+    });
+    new Counter({
+      name: 'graphql_subscription_events_total',
+      help: 'Subscription events sent to clients, by transport',
+      labelNames: ['transport'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [transport, events] of Object.entries(live.slots.events)) this.inc({ transport }, events);
+      },
+    });
+    new Counter({
+      name: 'image_watch_polls_total',
+      help: 'Polls of watched images (one per caller, region and image every WATCH_INTERVAL_MS, whatever the number of watchers), by outcome: ok, gone, or the failure\'s code',
+      labelNames: ['outcome'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [outcome, count] of live.watch.polls) this.inc({ outcome: outcome === 'ok' || outcome === 'gone' || ERROR_CODE.test(outcome) ? outcome : 'INTERNAL_SERVER_ERROR' }, count);
+      },
+    });
+    fromValue('image_watches_polled', 'Images (per caller) polled for open subscriptions', () => live.watch.counts.polled);
   }
   fromValue('snapshot_store_bytes', 'Upstream bytes the kept snapshots hold (bounded by SNAPSHOT_MAX_MB)', () => sources.snapshots.size.bytes);
   fromValue('snapshot_store_snapshots', 'Snapshots kept', () => sources.snapshots.size.snapshots);

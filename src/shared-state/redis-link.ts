@@ -27,7 +27,7 @@ const REST_MS = 5_000;
 const SOCKET_SILENCE_MS = 10_000;
 
 /** What the rest of the server does without Redis, named for metrics and logs. */
-export type SharedOperation = 'snapshot_read' | 'snapshot_write' | 'page_read' | 'page_write' | 'lock' | 'rate_limit';
+export type SharedOperation = 'snapshot_read' | 'snapshot_write' | 'page_read' | 'page_write' | 'watch_read' | 'watch_write' | 'lock' | 'rate_limit';
 
 /** Where the shared state lives (REDIS_URL) and how much the server relies on it. */
 export interface RedisOptions {

@@ -28,7 +28,7 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
 export class SharedListings {
   constructor(
     private readonly link: RedisLink,
-    private readonly kind: 'snapshot' | 'page',
+    private readonly kind: 'snapshot' | 'page' | 'watch',
   ) {}
 
   /** `{prefix}{kind}:{caller digest}:{url digest}`, from a local key `{caller digest}\n{url}`. */

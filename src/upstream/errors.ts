@@ -14,10 +14,16 @@ export enum ErrorCode {
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** Subscriptions (live status): one over MAX_SUBSCRIPTIONS_PER_CONNECTION or MAX_SUBSCRIPTIONS_PER_CALLER. */
+  TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
+  /** Subscriptions: the last event of a watch that lasted WATCH_MAX_MS. */
+  WATCH_EXPIRED = 'WATCH_EXPIRED',
+  /** Subscriptions: the last event of a watch the server ended as it stops. */
+  SHUTTING_DOWN = 'SHUTTING_DOWN',
 }
 
 /** The codes an upstream call can fail with. */
-export type CloudImagesErrorCode = Exclude<ErrorCode, ErrorCode.INTERNAL_SERVER_ERROR>;
+export type CloudImagesErrorCode = Exclude<ErrorCode, ErrorCode.INTERNAL_SERVER_ERROR | ErrorCode.TOO_MANY_SUBSCRIPTIONS | ErrorCode.WATCH_EXPIRED | ErrorCode.SHUTTING_DOWN>;
 
 /** What the upstream said, when it said anything. */
 export interface UpstreamDetails {

@@ -81,7 +81,7 @@ describe('parseEmulatorArgs', () => {
   });
 
   it('the usage names every flag', () => {
-    for (const flag of ['--port', '--host', '--seed', '--tenants', '--aksk', '--latency-ms', '--error-rate', '--throttle-every', '--throttle-burst', '--retry-after-s', '--malformed-rate', '--fail-image-ids', '--help']) {
+    for (const flag of ['--port', '--host', '--seed', '--tenants', '--aksk', '--latency-ms', '--error-rate', '--throttle-every', '--throttle-burst', '--retry-after-s', '--malformed-rate', '--fail-image-ids', '--saving-ms', '--help']) {
       expect(EMULATOR_USAGE).toContain(flag);
     }
     expect(EMULATOR_USAGE).toContain('8090');

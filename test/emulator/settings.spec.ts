@@ -56,6 +56,7 @@ describe('readEmulatorSettings', () => {
         EMULATOR_RETRY_AFTER_S: '9',
         EMULATOR_MALFORMED_RATE: '1.0',
         EMULATOR_FAIL_IMAGE_IDS: 'x, y',
+        EMULATOR_SAVING_MS: '30000',
       }),
     );
     expect(read).toStrictEqual({
@@ -65,6 +66,7 @@ describe('readEmulatorSettings', () => {
         seed: 7,
         tenants: [{ token: 'tok', projectId: 'proj' }],
         aksk: [{ ak: 'AK1', sk: 'sk-1', projectId: 'proj' }],
+        savingMs: 30000,
         faults: { latencyMs: 5, errorRate: 0.5, throttleEvery: 3, throttleBurst: 1, retryAfterSeconds: 9, malformedRate: 1, failImageIds: ['x', 'y'] },
       },
     });
@@ -79,6 +81,7 @@ describe('readEmulatorSettings', () => {
         seed: { name: 'EMULATOR_SEED', text: '-1' },
         errorRate: { name: '--error-rate', text: '2' },
         tenants: { name: 'EMULATOR_TENANTS', text: 'tok' },
+        savingMs: { name: '--saving-ms', text: '1e3' },
       }),
     ).toEqual([
       'PORT must be a whole number from 0 to 65535, not "x"',
@@ -86,6 +89,7 @@ describe('readEmulatorSettings', () => {
       'EMULATOR_SEED must be a whole number from 0 to 4294967295, not "-1"',
       'EMULATOR_TENANTS must be token:projectId pairs separated by commas (entry 1 is not)',
       '--error-rate must be a number from 0 to 1, not "2"',
+      '--saving-ms must be a whole number from 0 to 86400000, not "1e3"',
     ]);
   });
 
