@@ -163,6 +163,19 @@ export function createMetrics(sources: MetricsSources): Metrics {
       },
     });
   };
+  // Counts kept by label value (fallbacks by operation, events by transport, polls by outcome), as they are at scrape time.
+  const fromCounts = (name: string, help: string, label: string, read: () => Iterable<readonly [string, number]>): void => {
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      collect() {
+        this.reset();
+        for (const [value, count] of read()) this.inc({ [label]: value }, count);
+      },
+    });
+  };
   fromCount('snapshot_hits_total', 'Snapshot reads served by a fresh snapshot', () => sources.snapshots.counts.hits);
   fromCount('snapshot_misses_total', 'Snapshot reads that had to wait for a walk (their own or one in flight)', () => sources.snapshots.counts.misses);
   fromCount('snapshot_walks_total', 'Walks of a whole listing made for snapshots', () => sources.snapshots.counts.walks);
@@ -177,16 +190,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   }
   if (redis) {
     fromValue('redis_connected', 'Whether Redis (REDIS_URL) is in use: 1 connected, 0 not (down, or left alone for a few seconds after failures in a row; the server goes on without it)', () => (redis.ready ? 1 : 0));
-    new Counter({
-      name: 'redis_fallbacks_total',
-      help: 'Redis commands that failed or ran out of time (REDIS_TIMEOUT_MS), by what was done without them',
-      labelNames: ['operation'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const [operation, count] of redis.fallbacks) this.inc({ operation }, count);
-      },
-    });
+    fromCounts('redis_fallbacks_total', 'Redis commands that failed or ran out of time (REDIS_TIMEOUT_MS), by what was done without them', 'operation', () => redis.fallbacks);
   }
   if (budget) {
     fromCount('upstream_rate_limited_total', 'Upstream calls refused by this server\'s budget (UPSTREAM_RATE_LIMIT): no call free within UPSTREAM_RATE_WAIT_MS', () => budget.refused);
@@ -203,26 +207,13 @@ export function createMetrics(sources: MetricsSources): Metrics {
         for (const [transport, open] of Object.entries(live.slots.open)) this.set({ transport }, open);
       },
     });
-    new Counter({
-      name: 'graphql_subscription_events_total',
-      help: 'Subscription events sent to clients, by transport',
-      labelNames: ['transport'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const [transport, events] of Object.entries(live.slots.events)) this.inc({ transport }, events);
-      },
-    });
-    new Counter({
-      name: 'image_watch_polls_total',
-      help: 'Polls of watched images (one per caller, region and image every WATCH_INTERVAL_MS, whatever the number of watchers), by outcome: ok, gone, or the failure\'s code',
-      labelNames: ['outcome'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const [outcome, count] of live.watch.polls) this.inc({ outcome: outcome === 'ok' || outcome === 'gone' || ERROR_CODE.test(outcome) ? outcome : 'INTERNAL_SERVER_ERROR' }, count);
-      },
-    });
+    fromCounts('graphql_subscription_events_total', 'Subscription events sent to clients, by transport', 'transport', () => Object.entries(live.slots.events));
+    fromCounts(
+      'image_watch_polls_total',
+      'Polls of watched images (one per caller, region and image every WATCH_INTERVAL_MS, whatever the number of watchers), by outcome: ok, gone, or the failure\'s code',
+      'outcome',
+      () => [...live.watch.polls].map(([outcome, count]) => [outcome === 'ok' || outcome === 'gone' || ERROR_CODE.test(outcome) ? outcome : 'INTERNAL_SERVER_ERROR', count] as const),
+    );
     fromValue('image_watches_polled', 'Images (per caller) polled for open subscriptions', () => live.watch.counts.polled);
   }
   fromValue('snapshot_store_bytes', 'Upstream bytes the kept snapshots hold (bounded by SNAPSHOT_MAX_MB)', () => sources.snapshots.size.bytes);
